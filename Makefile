@@ -1,0 +1,62 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := advocacy
+# The local secret key lives in instance/ (never in git); production sets SECRET_KEY itself.
+FLASK := SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" $(BIN)/flask
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Re-read the interface strings after changing templates: `make messages`, then translate nl.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o advocacy/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i advocacy/translations/messages.pot -d advocacy/translations
+
+.PHONY: messages run test install translations db demo serve bench scan e2e clean
+
+install: $(VENV)/.installed translations
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]' > $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
+	touch $@
+
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile --statistics -d advocacy/translations 2>&1 | grep -v '^compiling' || true
+	@test -f advocacy/translations/nl/LC_MESSAGES/messages.mo
+
+instance/secret_key:
+	mkdir -p instance
+	$(PY) -c 'import secrets; print(secrets.token_hex(32))' > $@
+	chmod 600 $@
+
+instance/demo_password:
+	mkdir -p instance
+	$(PY) -c 'import secrets; print(secrets.token_urlsafe(9))' > $@
+	chmod 600 $@
+
+db: install instance/secret_key
+	$(FLASK) db upgrade
+
+demo: db instance/demo_password
+	$(FLASK) content sync content
+	$(FLASK) demo --password "$$(cat instance/demo_password)"
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+e2e: install
+	$(BIN)/pip install --quiet -e '.[test,e2e]'
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) *.egg-info

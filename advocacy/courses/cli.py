@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+content_cli = AppGroup("content", help="Load the curriculum from content/.")

@@ -1,0 +1,12 @@
+"""The three tiers, in order. Each tier needs a valid certification of the tier below."""
+TIERS = ("basic", "advanced", "expert")
+TIER_CHECK = "tier IN ('basic', 'advanced', 'expert')"
+
+
+def tier_below(tier: str) -> str | None:
+    index = TIERS.index(tier)
+    return TIERS[index - 1] if index else None
+
+
+def tier_rank(tier: str) -> int:
+    return TIERS.index(tier)

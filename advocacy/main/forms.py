@@ -1,0 +1,31 @@
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import Form
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class OrganisationForm(Form):
+    name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
+                           description=_l("For example Europe/Amsterdam or Europe/Brussels."))
+    basic_due_days = IntegerField(_l("Basic course due (days after start)"),
+                                  validators=[DataRequired(), NumberRange(min=1, max=3650)])
+    advanced_due_days = IntegerField(_l("Advanced course due (days after it opens)"),
+                                     validators=[DataRequired(), NumberRange(min=1, max=3650)])
+    expert_due_days = IntegerField(_l("Expert course due (days after approval)"),
+                                   validators=[DataRequired(), NumberRange(min=1, max=3650)])
+    leaderboards_enabled = BooleanField(_l("Allow opt-in leaderboards"))
+    advanced_departments = MultiCheckboxField(_l("Departments that take the advanced course"), coerce=int)
+
+    def validate_timezone(self, field):
+        if field.data not in available_timezones():
+            raise ValidationError(_l("Unknown time zone. Use a name such as Europe/Amsterdam."))

@@ -1,0 +1,68 @@
+"""The front door: each role's landing page, health check, organisation settings."""
+from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from ..auth.guards import role_required
+from ..extensions import db
+from ..people.models import Department, get_organisation
+from .forms import OrganisationForm
+
+bp = Blueprint("main", __name__)
+
+# The landing page of the most specific role a person holds; everyone else learns first.
+ROLE_HOMES = (
+    ("admin", "main.admin_home"),
+    ("hr", "reports.hr_dashboard"),
+    ("marketing", "feed.manage"),
+    ("reviewer", "feed.review_queue"),
+    ("manager", "reports.team"),
+)
+
+
+def home_endpoint_for(user) -> str:
+    for role, endpoint in ROLE_HOMES:
+        if user.has_role(role):
+            return endpoint
+    return "courses.home"
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(home_endpoint_for(current_user)))
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database is "down", whatever the driver says
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/admin", methods=["GET", "POST"])
+@role_required("admin")
+def admin_home():
+    org = get_organisation()
+    departments = db.session.scalars(db.select(Department).order_by(Department.name)).all()
+    form = OrganisationForm(obj=org)
+    form.advanced_departments.choices = [(d.id, d.name) for d in departments]
+    if not form.is_submitted():
+        form.advanced_departments.data = [d.id for d in departments if d.advanced_eligible]
+    if form.validate_on_submit():
+        form.populate_obj(org)
+        db.session.add(org)
+        chosen = set(form.advanced_departments.data or [])
+        for department in departments:
+            department.advanced_eligible = department.id in chosen
+        from ..reports.audit import record
+        record("organisation.settings", f"settings changed: {org.name}")
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("main.admin_home"))
+    return render_template("main/admin.html", form=form, org=org)

@@ -1,0 +1,112 @@
+"""flask users create / set-roles, and flask demo."""
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from ..auth.passwords import hash_password
+from ..auth.services import find_user_by_email
+from ..extensions import db
+from .models import ROLES, get_organisation
+from .services import create_user, get_or_create_department, parse_roles
+
+users_cli = AppGroup("users", help="Create people and set their roles.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--roles", default="employee", show_default=True, help="Comma-separated: " + ", ".join(ROLES))
+@click.option("--department", default=None, help="Department name (created if new).")
+@click.option("--password", default=None, help="Password; prompted for when not given.")
+def create_user_command(email, name, roles, department, password):
+    """Create a person who can log in straight away."""
+    if find_user_by_email(email):
+        raise click.ClickException(f"{email} already exists; use `flask users set-roles` to change roles.")
+    try:
+        role_list = parse_roles(roles)
+    except ValueError as error:
+        raise click.ClickException(str(error))
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    dept = get_or_create_department(department) if department else None
+    try:
+        user = create_user(email, name, role_list, dept, password_hash=hash_password(password))
+    except ValueError as error:
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles {', '.join(sorted(user.roles))}.")
+
+
+@users_cli.command("set-roles")
+@click.argument("email")
+@click.argument("roles")
+def set_roles_command(email, roles):
+    """Replace a person's roles, e.g. `flask users set-roles ann@example.com hr,manager`."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No person with e-mail {email}.")
+    try:
+        user.set_roles(parse_roles(roles))
+    except ValueError as error:
+        raise click.ClickException(str(error))
+    user.rotate_session_token()  # new powers or fewer: start a fresh session
+    db.session.commit()
+    click.echo(f"{user.email}: {', '.join(sorted(user.roles))}")
+
+
+DEMO_DEPARTMENTS = {
+    # name: takes the advanced course
+    "Marketing": True, "Communications": True, "PR": True, "Sales": True, "Customer service": True,
+    "Finance": False, "IT": False, "HR": False, "Legal": False, "Operations": False,
+}
+DEMO_PEOPLE = (
+    # role, name, department
+    ("employee", "Eva Employee", "Operations"),
+    ("manager", "Mark Manager", "Operations"),
+    ("hr", "Hanna HR", "HR"),
+    ("marketing", "Maya Marketing", "Marketing"),
+    ("reviewer", "Ruben Reviewer", "Legal"),
+    ("admin", "Ada Admin", "IT"),
+)
+
+
+@click.command("demo")
+@click.option("--password", default=None, help="Password for every demo login (random when not given).")
+@with_appcontext
+def demo_command(password):
+    """Create a demo organisation with one login per role at <role>@demo.example (idempotent)."""
+    org = get_organisation()
+    db.session.add(org)
+    if org.name == "Our organisation":
+        org.name = "Demo BV"
+    for name, advanced in DEMO_DEPARTMENTS.items():
+        get_or_create_department(name).advanced_eligible = advanced
+    new_password = password or secrets.token_urlsafe(9)
+    password_hash = hash_password(new_password)
+    lines, manager = [], None
+    for role, name, department in DEMO_PEOPLE:
+        email = f"{role}@demo.example"
+        user = find_user_by_email(email)
+        if user is None:
+            user = create_user(email, name, [role], get_or_create_department(department),
+                               password_hash=password_hash)
+            shown = new_password
+        elif password:
+            user.password_hash = password_hash
+            user.rotate_session_token()
+            shown = new_password
+        else:
+            shown = "(unchanged; pass --password to set one)"
+        if role == "manager":
+            manager = user
+        lines.append((role, email, shown))
+    employee = db.session.scalar(select(type(manager)).where(type(manager).email == "employee@demo.example"))
+    employee.manager = manager
+    db.session.commit()
+    click.echo(f"Demo organisation: {org.name}. Logins:")
+    for role, email, shown in lines:
+        click.echo(f"  {role:<10} {email:<26} {shown}")

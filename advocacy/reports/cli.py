@@ -1,0 +1,2 @@
+def register(app) -> None:
+    """Report commands (reminders, digest) are added here."""

@@ -1,0 +1,132 @@
+"""Request-level plumbing: database pragmas, sessions, headers, errors, language, navigation."""
+from __future__ import annotations
+
+import sqlite3
+
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .extensions import db, login_manager
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: enforce foreign keys, let readers and a writer work at once, wait instead of failing."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA busy_timeout = 10000")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see that page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    app.after_request(set_security_headers)
+    app.context_processor(template_helpers)
+    register_error_handlers(app)
+
+
+def load_user(session_token: str):
+    from .people.models import User
+
+    if not session_token:
+        return None
+    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    return user if user is not None and user.is_active else None
+
+
+def select_locale() -> str:
+    languages = ("en", "nl")
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    return request.accept_languages.best_match(languages) or "en"
+
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+       "frame-ancestors 'none'")
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if current_user and getattr(current_user, "is_authenticated", False):
+        headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        from .forms import keep_submitted_form
+
+        keep_submitted_form()
+        return render_template("errors/csrf.html", retry_url=request.path), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        code = error.code or 500
+        template = f"errors/{code}.html" if code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
+        return render_template(template, error=error), code
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_template("errors/500.html"), 500
+
+
+# -- navigation ----------------------------------------------------------------------------------
+
+NAV = (
+    # (role that sees it, endpoint, label)
+    ("employee", "courses.home", _l("Learn")),
+    ("employee", "feed.index", _l("Share")),
+    ("manager", "reports.team", _l("My team")),
+    ("hr", "reports.hr_dashboard", _l("HR")),
+    ("marketing", "feed.manage", _l("Posts")),
+    ("reviewer", "feed.review_queue", _l("Review")),
+    ("admin", "main.admin_home", _l("Admin")),
+)
+
+
+def nav_items():
+    if not current_user.is_authenticated:
+        return []
+    return [(endpoint, label) for role, endpoint, label in NAV if current_user.has_role(role)]
+
+
+def template_helpers():
+    from .auth.forms import EmptyForm, LanguageForm
+    from babel import Locale
+    from flask_babel import get_locale
+
+    return {
+        "nav_items": nav_items,
+        "empty_form": EmptyForm,
+        "language_form": lambda: LanguageForm(language=str(get_locale()), next=request.full_path.rstrip("?")),
+        "current_language": lambda: str(get_locale()),
+    }

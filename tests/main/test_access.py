@@ -1,0 +1,25 @@
+import pytest
+
+from ..access import Row, cases, check
+
+EVERYONE = dict(employee=200, manager=200, hr=200, marketing=200, reviewer=200, admin=200)
+ALL_LOGGED_IN_REDIRECT = dict(employee=302, manager=302, hr=302, marketing=302, reviewer=302, admin=302)
+
+ACCESS = [
+    Row("GET", "/", anon=302, **ALL_LOGGED_IN_REDIRECT),
+    Row("GET", "/healthz", anon=200, employee=200),
+    Row("GET", "/login", anon=200, **ALL_LOGGED_IN_REDIRECT),
+    Row("POST", "/logout", anon=302, employee=302, admin=302),
+    Row("GET", "/admin", anon=302, employee=403, manager=403, hr=403, marketing=403, reviewer=403, admin=200),
+    Row("POST", "/admin", anon=302, employee=403, hr=403),
+    Row("GET", "/reset", anon=200, employee=200),
+    Row("GET", "/account/password", anon=302, **EVERYONE),
+    Row("POST", "/language", data={"language": "nl", "next": "/login"}, anon=302, employee=302),
+    Row("GET", "/invite/not-a-token", rule="/invite/<token>", anon=404, employee=404),
+    Row("GET", "/reset/not-a-token", rule="/reset/<token>", anon=404, employee=404),
+]
+
+
+@pytest.mark.parametrize("row, role", cases(ACCESS))
+def test_access(client, world, row, role):
+    check(client, world, row, role)
