@@ -1,0 +1,43 @@
+"""The main pages the browser checks run on: add a page here and it is checked at both sizes,
+with and without JavaScript (test_pages.py).
+
+`who` is the demo role (or an EXTRA_PEOPLE name from conftest.py) that is logged in, None for a
+visitor. `path` is a path, or a function of the Playwright page (logged in as `who`) that finds
+the path by following the app's own links (for pages whose URL holds an id or slug).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class MainPage:
+    name: str
+    path: str | Callable
+    who: str | None = None
+    status: int = 200
+
+    def resolve(self, page) -> str:
+        return self.path(page) if callable(self.path) else self.path
+
+
+PAGES = [
+    MainPage("login", "/login"),
+    MainPage("password reset request", "/reset"),
+    MainPage("expired or unknown link", "/reset/no-such-token", status=404),
+    MainPage("page not found", "/no-such-page", status=404),
+    MainPage("not allowed", "/admin", who="employee", status=403),
+    MainPage("employee home", "/home", who="employee"),
+    MainPage("feed", "/feed", who="employee"),
+    MainPage("change password", "/account/password", who="employee"),
+    MainPage("manager's team", "/team", who="manager"),
+    MainPage("HR dashboard", "/hr", who="hr"),
+    MainPage("marketing's posts", "/posts", who="marketing"),
+    MainPage("review queue", "/review", who="reviewer"),
+    MainPage("organisation settings", "/admin", who="admin"),
+]
+
+# Where each role lands after logging in (advocacy/main/routes.py ROLE_HOMES).
+ROLE_HOMES = {"employee": "/home", "manager": "/team", "hr": "/hr", "marketing": "/posts",
+              "reviewer": "/review", "admin": "/admin"}
