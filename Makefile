@@ -61,8 +61,11 @@ $(VENV)/.installed-e2e: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test,e2e]' > $(VENV)/pip-e2e.log 2>&1 || (cat $(VENV)/pip-e2e.log; exit 1)
 	touch $@
 
+# Requests/s and latency of key pages beside a bare Flask page (a few minutes): docs/readme/proof.md.
 bench: install
-	$(BIN)/python -m bench.run
+	@command -v wrk >/dev/null || (echo "installing wrk" && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info
