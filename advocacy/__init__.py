@@ -45,10 +45,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .courses.cli import content_cli
-    from .people.cli import demo_command, users_cli
+    from .people.cli import demo_command, people_cli, users_cli
     from .quizzes.cli import quiz_cli
     from .reports.cli import register as register_report_commands
 
-    for command in (users_cli, demo_command, content_cli, quiz_cli):
+    for command in (users_cli, people_cli, demo_command, content_cli, quiz_cli):
         app.cli.add_command(command)
     register_report_commands(app)

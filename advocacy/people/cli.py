@@ -110,3 +110,50 @@ def demo_command(password):
     click.echo(f"Demo organisation: {org.name}. Logins:")
     for role, email, shown in lines:
         click.echo(f"  {role:<10} {email:<26} {shown}")
+
+
+people_cli = AppGroup("people", help="Import people from CSV.")
+
+
+@people_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would change; change nothing.")
+def import_people_command(file, dry_run):
+    """Import people from a CSV file (email, name, department, manager_email, start_date, roles).
+
+    The whole file is checked first: any problem and nothing is applied. New people are invited.
+    """
+    from flask import current_app
+
+    # Messages are translated and mail links built with url_for: both want a request.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        import_people(file, dry_run)
+
+
+def import_people(file, dry_run):
+    from .imports import apply_import, check_import, invite_new_people
+
+    with open(file, "rb") as handle:
+        data = handle.read()
+    checked = check_import(data, may_grant_admin=True)  # whoever runs the CLI runs the server
+    if not checked.ok:
+        for problem in checked.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(checked.problems)} problem(s) in {file}; nothing was imported.")
+    plan = checked.plan
+    click.echo(f"Columns separated by {checked.parsed.delimiter_name}.")
+    for row in plan.new:
+        click.echo(f"  new        {row.email} ({row.name})")
+    for row, changes in plan.changed:
+        what = "; ".join(f"{name}: {before} -> {after}" for name, before, after in changes)
+        click.echo(f"  changed    {row.email}: {what}")
+    click.echo(f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged.")
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")
+        return
+    new_users = apply_import(checked, may_grant_admin=True, source=f"flask people import {file}")
+    db.session.commit()
+    failed = invite_new_people(new_users)
+    click.echo(f"Imported. {len(new_users) - len(failed)} invitation(s) sent.")
+    for email in failed:
+        click.echo(f"Could not send the invitation to {email}; send a password reset later.", err=True)

@@ -81,6 +81,10 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Privacy choices (reports feature): the weekly digest is on until the person unsubscribes;
+    # appearing on a leaderboard is off until they opt in.
+    digest_unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    leaderboard_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
 
     department: Mapped[Department | None] = relationship(lazy="joined")
     manager: Mapped[User | None] = relationship(remote_side=[id], back_populates="reports")

@@ -1,3 +1,116 @@
-from flask import Blueprint
+"""People: CSV import (upload, preview, apply), the HR people list and erasure, and each
+person's own privacy page (download my data, leaderboard and digest choices)."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.guards import role_required
+from ..extensions import db
+from . import imports, privacy
+from .forms import ImportApplyForm, ImportUploadForm, PrivacyForm
+from .models import Department, User
 
 bp = Blueprint("people", __name__)
+
+TEMPLATE_CSV = ("email,name,department,manager_email,start_date,roles\r\n"
+                "ann.jansen@example.com,Ann Jansen,Sales,,2026-01-05,manager\r\n"
+                "bo.de.vries@example.com,Bo de Vries,Sales,ann.jansen@example.com,2026-03-01,\r\n")
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+@role_required("hr")
+def import_upload():
+    form = ImportUploadForm()
+    if not form.validate_on_submit():
+        return render_template("people/import.html", form=form)
+    data = form.file.data.read()
+    may_grant_admin = current_user.has_role("admin")
+    checked = imports.check_import(data, may_grant_admin=may_grant_admin)
+    if not checked.ok:
+        return render_template("people/import.html", form=form, checked=checked), 422
+    token = imports.store_upload(data, current_user.id)
+    apply_form = ImportApplyForm(token=token, fingerprint=checked.plan.fingerprint())
+    return render_template("people/import_preview.html", checked=checked, form=apply_form)
+
+
+@bp.post("/people/import/apply")
+@role_required("hr")
+def import_apply():
+    form = ImportApplyForm()
+    path = imports.upload_path(form.token.data, current_user.id) if form.validate_on_submit() else None
+    if path is None:
+        flash(_("That upload is no longer available. Upload the file again."), "error")
+        return redirect(url_for("people.import_upload"))
+    may_grant_admin = current_user.has_role("admin")
+    checked = imports.check_import(path.read_bytes(), may_grant_admin=may_grant_admin)
+    if not checked.ok:
+        return render_template("people/import.html", form=ImportUploadForm(), checked=checked), 422
+    if checked.plan.fingerprint() != form.fingerprint.data:
+        flash(_("People changed since your preview. Check the new preview, then apply."), "warning")
+        form.fingerprint.data = checked.plan.fingerprint()
+        return render_template("people/import_preview.html", checked=checked, form=form), 409
+    new_users = imports.apply_import(checked, may_grant_admin=may_grant_admin, source="upload")
+    db.session.commit()
+    imports.discard_upload(path)
+    failed = imports.invite_new_people(new_users)
+    flash(_("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged. Invitations sent: %(sent)d.",
+            new=len(checked.plan.new), changed=len(checked.plan.changed), unchanged=len(checked.plan.unchanged),
+            sent=len(new_users) - len(failed)), "success")
+    if failed:
+        flash(_("These invitations could not be sent: %(emails)s.", emails=", ".join(failed)), "error")
+    return redirect(url_for("people.directory"))
+
+
+@bp.get("/people/import/template.csv")
+@role_required("hr")
+def import_template():
+    return Response("\ufeff" + TEMPLATE_CSV, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=people-template.csv"})
+
+
+@bp.get("/people")
+@role_required("hr")
+def directory():
+    query = (request.args.get("q") or "").strip()[:100]
+    department_id = request.args.get("department", type=int)
+    page = privacy.people_page(query, department_id, request.args.get("page", 1, type=int))
+    departments = db.session.scalars(db.select(Department).order_by(Department.name)).all()
+    return render_template("people/directory.html", page=page, q=query, department_id=department_id,
+                           departments=departments)
+
+
+@bp.route("/people/<int:person_id>/erase", methods=["GET", "POST"])
+@role_required("hr")
+def erase(person_id):
+    person = db.session.get(User, person_id)
+    if person is None or person.erased_at is not None:
+        abort(404)
+    problem = privacy.erase_refusal(person, current_user)
+    if request.method == "POST" and problem is None:  # CSRFProtect has checked the token
+        privacy.erase_person(person)
+        db.session.commit()
+        flash(_("The person's personal data is erased. Their counts stay in the reports."), "success")
+        return redirect(url_for("people.directory"))
+    status = 409 if problem and request.method == "POST" else 200
+    return render_template("people/erase.html", person=person, problem=problem), status
+
+
+@bp.route("/account/privacy", methods=["GET", "POST"])
+@login_required
+def my_privacy():
+    form = PrivacyForm(leaderboard_opt_in=current_user.leaderboard_opt_in,
+                       digest=current_user.digest_unsubscribed_at is None)
+    if form.validate_on_submit():
+        privacy.save_choices(current_user, leaderboard=form.leaderboard_opt_in.data, digest=form.digest.data)
+        db.session.commit()
+        flash(_("Your choices are saved."), "success")
+        return redirect(url_for("people.my_privacy"))
+    return render_template("people/privacy.html", form=form)
+
+
+@bp.get("/account/data")
+@login_required
+def my_data():
+    body = privacy.export_as_json(current_user)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=my-advocacy-data.json"})

@@ -1,2 +1,61 @@
+"""flask reminders send, flask digest send: both meant for cron, both safe to run twice."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..clock import utcnow
+
+reminders_cli = AppGroup("reminders", help="Remind people of overdue training, expiring certifications and the policy.")
+digest_cli = AppGroup("digest", help="The weekly digest of new posts.")
+
+
+def in_request_context(work):
+    """Mail links are built with url_for, which needs a request; the public address is its base."""
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return work()
+
+
+@reminders_cli.command("send")
+@click.option("--dry-run", is_flag=True, help="List what would be sent; send and record nothing.")
+def send_reminders_command(dry_run):
+    """Send the reminders that are due. A reminder is never sent twice within its interval."""
+    from .reminders import describe, reminders_due, send_reminders
+
+    now = utcnow()
+    people = reminders_due(now)
+    for person in people:
+        click.echo(f"{person.email}: " + "; ".join(describe(r) for r in person.reminders))
+    if dry_run:
+        click.echo(f"Dry run: {len(people)} mail(s) would be sent; nothing was sent or recorded.")
+        return
+    sent, failed = in_request_context(lambda: send_reminders(people, now))
+    click.echo(f"Sent {sent} reminder mail(s).")
+    if failed:
+        raise click.ClickException(f"Could not send to {len(failed)}: {', '.join(failed)}; the next run retries.")
+
+
+@digest_cli.command("send")
+@click.option("--dry-run", is_flag=True, help="List who would get which posts; send and record nothing.")
+def send_digest_command(dry_run):
+    """Mail each certified person the posts that went live since the last digest."""
+    from .digest import digests_due, send_digests
+
+    now = utcnow()
+    recipients = digests_due(now)
+    for recipient in recipients:
+        click.echo(f"{recipient.email}: " + "; ".join(post.title for post in recipient.posts))
+    if dry_run:
+        click.echo(f"Dry run: {len(recipients)} digest(s) would be sent; nothing was sent or recorded.")
+        return
+    sent, failed = in_request_context(lambda: send_digests(recipients, now))
+    click.echo(f"Sent {sent} digest(s).")
+    if failed:
+        raise click.ClickException(f"Could not send to {len(failed)}: {', '.join(failed)}; the next run retries.")
+
+
 def register(app) -> None:
     """Report commands (reminders, digest) are added here."""
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(digest_cli)

@@ -1,17 +1,127 @@
-from flask import Blueprint, render_template
+"""HR's dashboard and a manager's team view (the same tables, limited to their reports), a
+person's transcript, due dates, and CSV exports of every table."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from ..auth.guards import role_required
+from ..auth.guards import person_in_reach_or_404, report_ids, role_required
+from ..clock import utcnow
+from ..extensions import db
+from ..people.models import Department
+from . import exports, hr, transcript as transcripts
+from .charts import bar_chart
+from .deadlines import set_due_date
+from .forms import DueDateForm
+from .status import Scope
 
 bp = Blueprint("reports", __name__)
 
+OVERDUE_ON_DASHBOARD = 50
 
-@bp.get("/team")
-@role_required("manager")
-def team():
-    return render_template("main/coming.html", area="team")
+
+def scope_from_request(within: int | None) -> Scope:
+    department_id = request.args.get("department", type=int)
+    manager_id = request.args.get("manager", type=int)
+    if within is not None and manager_id is not None and manager_id != within \
+            and manager_id not in report_ids(within):
+        abort(404)  # a manager may narrow to a manager below them, never look at another team
+    return Scope(within=within, department_id=department_id, manager_id=manager_id)
+
+
+def dashboard(scope: Scope, area: str):
+    now = utcnow()
+    matrix = hr.completion_matrix(now, scope)
+    overdue, overdue_total = hr.overdue_people(now, scope, limit=OVERDUE_ON_DASHBOARD)
+    chart = bar_chart([(row.department or _("No department"), row.cells["basic"]["percent"] or 0)
+                       for row in matrix if not row.total], maximum=100, unit="%")
+    return render_template(
+        "reports/dashboard.html", area=area, scope=scope, matrix=matrix, chart=chart,
+        overdue=overdue, overdue_total=overdue_total, expiring=hr.expiring_certifications(now, scope),
+        policy=hr.policy_coverage(scope), now=now,
+        departments=db.session.scalars(db.select(Department).order_by(Department.name)).all(),
+        managers=hr.managers_in_scope(scope))
 
 
 @bp.get("/hr")
 @role_required("hr")
 def hr_dashboard():
-    return render_template("main/coming.html", area="hr")
+    return dashboard(scope_from_request(None), "hr")
+
+
+@bp.get("/team")
+@role_required("manager")
+def team():
+    return dashboard(scope_from_request(current_user.id), "team")
+
+
+@bp.get("/hr/overdue")
+@role_required("hr")
+def hr_overdue():
+    return overdue_page(scope_from_request(None), "hr")
+
+
+@bp.get("/team/overdue")
+@role_required("manager")
+def team_overdue():
+    return overdue_page(scope_from_request(current_user.id), "team")
+
+
+def overdue_page(scope: Scope, area: str):
+    page = max(1, request.args.get("page", 1, type=int))
+    per_page = 100
+    people, total = hr.overdue_people(utcnow(), scope, limit=per_page, offset=(page - 1) * per_page)
+    return render_template("reports/overdue.html", area=area, scope=scope, people=people, total=total,
+                           page=page, pages=max(1, -(-total // per_page)))
+
+
+@bp.get("/hr/export/<table>.csv")
+@role_required("hr")
+def hr_export(table):
+    return exports.dashboard_table(table, scope_from_request(None))
+
+
+@bp.get("/team/export/<table>.csv")
+@role_required("manager")
+def team_export(table):
+    return exports.dashboard_table(table, scope_from_request(current_user.id))
+
+
+def person_for_report_or_404(person_id: int):
+    """HR sees everyone; a manager themselves and the people below them."""
+    person = person_in_reach_or_404(person_id)
+    if person.erased_at is not None and not current_user.has_role("hr"):
+        abort(404)
+    return person
+
+
+@bp.get("/people/<int:person_id>/transcript")
+@role_required("hr", "manager")
+def transcript(person_id):
+    person = person_for_report_or_404(person_id)
+    form = DueDateForm() if current_user.has_role("hr") else None
+    return render_template("reports/transcript.html", person=person, form=form,
+                           t=transcripts.transcript_of(person, utcnow()))
+
+
+@bp.get("/people/<int:person_id>/transcript.csv")
+@role_required("hr", "manager")
+def transcript_csv(person_id):
+    person = person_for_report_or_404(person_id)
+    return exports.transcript_table(person, transcripts.transcript_of(person, utcnow()))
+
+
+@bp.post("/people/<int:person_id>/due")
+@role_required("hr")
+def set_due(person_id):
+    person = person_for_report_or_404(person_id)
+    form = DueDateForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("reports.transcript", person_id=person.id))
+    set_due_date(person, form.tier.data, form.due_on.data, set_by_id=current_user.id)
+    db.session.commit()
+    flash(_("Due date saved."), "success")
+    return redirect(url_for("reports.transcript", person_id=person.id))
+
+
+from . import privacy_routes  # noqa: E402,F401  (registers the audit log, leaderboard and unsubscribe)

@@ -1,0 +1,21 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField
+from wtforms.validators import DataRequired, Length
+
+from ..forms import Form
+
+
+class ImportUploadForm(Form):
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file to upload."))],
+                     render_kw={"accept": ".csv,text/csv"})
+
+
+class ImportApplyForm(Form):
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    fingerprint = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+class PrivacyForm(Form):
+    leaderboard_opt_in = BooleanField(_l("Show me on the leaderboard"))
+    digest = BooleanField(_l("Send me the weekly digest of new posts"))

@@ -1,0 +1,147 @@
+"""Privacy: a person's own data as JSON, their choices, and HR erasing a person who left.
+
+Erasure removes what identifies the person (name, e-mail, password, free text they wrote) and
+keeps the rows that reports count (certifications, progress, shares, clicks), now anonymous.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+
+from ..clock import utcnow
+from ..extensions import db
+from .models import User
+
+ERASED_NAME = "Former employee"
+
+
+def people_page(query: str, department_id: int | None, page: int):
+    stmt = select(User).where(User.erased_at.is_(None)).order_by(User.name, User.id)
+    if query:
+        stmt = stmt.where(User.name.icontains(query, autoescape=True) | User.email.icontains(query, autoescape=True))
+    if department_id:
+        stmt = stmt.where(User.department_id == department_id)
+    return db.paginate(stmt, page=page, per_page=50, error_out=False)
+
+
+def save_choices(user: User, *, leaderboard: bool, digest: bool) -> None:
+    user.leaderboard_opt_in = bool(leaderboard)
+    if digest:
+        user.digest_unsubscribed_at = None
+    elif user.digest_unsubscribed_at is None:
+        user.digest_unsubscribed_at = utcnow()
+
+
+# -- erasure ---------------------------------------------------------------------------------------
+
+def erase_refusal(person: User, actor: User) -> str | None:
+    """Why this actor may not erase this person, or None."""
+    if person.id == actor.id:
+        return _("You cannot erase yourself. Ask a colleague in HR.")
+    if person.has_role("admin") and not actor.has_role("admin"):
+        return _("Only an admin can erase an admin.")
+    return None
+
+
+def erase_person(person: User) -> None:
+    """Remove personal data; keep anonymous counts. The caller commits."""
+    from ..auth.models import AuthToken
+    from ..reports.audit import record
+    from ..reports.models import AuditEntry
+
+    identifying = [text for text in (person.email, person.name) if text and len(text) >= 3]
+    person.name = ERASED_NAME
+    person.email = None
+    person.password_hash = None
+    person.rotate_session_token()  # every open session and remember-me cookie stops working
+    person.active = False
+    person.erased_at = utcnow()
+    person.language = None
+    person.start_date = None
+    person.leaderboard_opt_in = False
+    person.digest_unsubscribed_at = person.erased_at
+    person.set_roles([])
+    db.session.execute(delete(AuthToken).where(AuthToken.user_id == person.id))
+    for text in identifying:  # the audit log keeps what happened, without who it was
+        db.session.execute(update(AuditEntry).where(AuditEntry.detail.contains(text, autoescape=True))
+                           .values(detail=func.replace(AuditEntry.detail, text, "[erased]")))
+    for hook in ERASE_HOOKS:
+        hook(person)
+    record("person.erase", f"person #{person.id} erased", subject_id=person.id)
+
+
+def clear_grant_notes(person: User) -> None:
+    from ..courses.models import TierGrant
+
+    db.session.execute(update(TierGrant).where(TierGrant.user_id == person.id).values(note=""))
+
+
+# Other features' free text a person wrote: each hook blanks it for one person.
+ERASE_HOOKS = [clear_grant_notes]
+
+
+# -- download my data ------------------------------------------------------------------------------
+
+def plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def rows_as_dicts(model, user_id: int, fields: tuple[str, ...], order_by: str) -> list[dict]:
+    rows = db.session.scalars(select(model).where(model.user_id == user_id).order_by(getattr(model, order_by)))
+    return [{name: plain(getattr(row, name)) for name in fields} for row in rows]
+
+
+def optional_model(module: str, name: str):
+    """A model another feature adds; None while that feature is not there yet."""
+    try:
+        return getattr(importlib.import_module(f"advocacy.{module}"), name, None)
+    except ImportError:
+        return None
+
+
+def personal_data(user: User) -> dict:
+    from ..courses.models import PolicyAcknowledgement, TierGrant
+    from ..quizzes.models import Certification
+    from ..reports.models import DueDate, ReminderLog
+
+    data = {
+        "exported_at": plain(utcnow()),
+        "profile": {
+            "name": user.name, "email": user.email,
+            "department": user.department.name if user.department else None,
+            "manager": user.manager.display_name if user.manager else None,
+            "start_date": plain(user.start_date), "language": user.language,
+            "created_at": plain(user.created_at), "last_login_at": plain(user.last_login_at),
+            "leaderboard_opt_in": user.leaderboard_opt_in,
+            "weekly_digest": user.digest_unsubscribed_at is None,
+        },
+        "roles": sorted(user.roles),
+        "certifications": rows_as_dicts(Certification, user.id, ("tier", "code", "passed_at", "expires_at",
+                                                                 "revoked_at"), "passed_at"),
+        "policy_acknowledgements": [
+            {"version": ack.policy_version.version, "acknowledged_at": plain(ack.acknowledged_at)}
+            for ack in db.session.scalars(select(PolicyAcknowledgement)
+                                          .where(PolicyAcknowledgement.user_id == user.id)
+                                          .order_by(PolicyAcknowledgement.acknowledged_at))],
+        "tier_requests": rows_as_dicts(TierGrant, user.id, ("tier", "status", "requested_at", "decided_at", "note"),
+                                       "requested_at"),
+        "due_dates": rows_as_dicts(DueDate, user.id, ("tier", "due_on"), "tier"),
+        "reminders_received": rows_as_dicts(ReminderLog, user.id, ("kind", "subject", "sent_at"), "sent_at"),
+    }
+    for section, collect in DATA_SECTIONS.items():
+        data[section] = collect(user)
+    return data
+
+
+def export_as_json(user: User) -> str:
+    return json.dumps(personal_data(user), indent=2, ensure_ascii=False)
+
+
+# Sections other features contribute: name -> function(user) returning JSON-ready values.
+DATA_SECTIONS: dict = {}

@@ -1,0 +1,154 @@
+"""The weekly digest (`flask digest send`): posts that went live since the last digest, mailed to
+every certified person who has not unsubscribed, each seeing only the posts their own feed shows.
+
+Unsubscribing needs no login: the mail carries a signed link (itsdangerous, salted for this one
+purpose). Opening it asks for confirmation; only the POST unsubscribes, so link scanners in mail
+systems cannot unsubscribe anyone. The List-Unsubscribe headers offer the same link to mail apps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..clock import utcnow
+from ..courses.models import PolicyAcknowledgement
+from ..courses.policy import current_policy
+from ..extensions import db
+from ..feed.models import Post
+from ..mail import absolute_url, send_mail
+from ..people.models import User
+from ..quizzes.models import Certification
+from .models import ReminderLog
+from .reminders import week_of
+
+SALT = "digest-unsubscribe"
+FIRST_WINDOW = timedelta(days=7)
+
+
+def serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def unsubscribe_token(user_id: int) -> str:
+    return serializer().dumps(user_id)
+
+
+def user_from_token(token: str) -> User | None:
+    try:
+        user_id = serializer().loads(token)
+    except BadSignature:
+        return None
+    person = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    return person if person is not None and person.erased_at is None else None
+
+
+def unsubscribe(person: User) -> None:
+    if person.digest_unsubscribed_at is None:
+        person.digest_unsubscribed_at = utcnow()
+
+
+# -- who gets which posts --------------------------------------------------------------------------
+
+@dataclass
+class Recipient:
+    id: int
+    email: str
+    name: str
+    language: str | None
+    department_id: int | None
+    tiers: set[str] = field(default_factory=set)
+    posts: list = field(default_factory=list)
+
+
+def digest_since(now: datetime) -> datetime:
+    """The moment the previous digest went out (any earlier week), or a week ago for the first one."""
+    last = db.session.scalar(select(func.max(ReminderLog.sent_at))
+                             .where(ReminderLog.kind == "digest", ReminderLog.period != week_of(now)))
+    return last or now - FIRST_WINDOW
+
+
+def new_live_posts(since: datetime, now: datetime) -> list:
+    return db.session.scalars(
+        select(Post).options(selectinload(Post.departments))
+        .where(Post.is_live_at(now), Post.publish_at > since).order_by(Post.publish_at, Post.id)
+    ).all()
+
+
+def certified_recipients(now: datetime) -> dict[int, Recipient]:
+    """People with a valid certification who acknowledged the current policy, keep the digest, and
+    have not had this week's digest yet (three queries)."""
+    rows = db.session.execute(
+        select(User.id, User.email, User.name, User.language, User.department_id, Certification.tier)
+        .join(Certification, Certification.user_id == User.id)
+        .where(Certification.is_valid_at(now), User.active.is_(True), User.erased_at.is_(None),
+               User.email.is_not(None), User.digest_unsubscribed_at.is_(None))
+    ).all()
+    recipients: dict[int, Recipient] = {}
+    for row in rows:
+        recipients.setdefault(row.id, Recipient(row.id, row.email, row.name, row.language, row.department_id))
+        recipients[row.id].tiers.add(row.tier)
+    policy = current_policy()
+    if policy is not None:
+        acknowledged = set(db.session.scalars(select(PolicyAcknowledgement.user_id)
+                                              .where(PolicyAcknowledgement.policy_version_id == policy.id)))
+        recipients = {k: v for k, v in recipients.items() if k in acknowledged}
+    done = set(db.session.scalars(select(ReminderLog.user_id).where(ReminderLog.kind == "digest",
+                                                                    ReminderLog.period == week_of(now))))
+    return {k: v for k, v in recipients.items() if k not in done}
+
+
+def post_visible_to(post, recipient: Recipient) -> bool:
+    """The feed's rule for one post (feed/visibility.py): the tier held, the department targeted."""
+    departments = {d.id for d in post.departments}
+    return post.min_tier in recipient.tiers and (not departments or recipient.department_id in departments)
+
+
+def digests_due(now: datetime) -> list[Recipient]:
+    posts = new_live_posts(digest_since(now), now)
+    if not posts:
+        return []
+    recipients = certified_recipients(now)
+    for recipient in recipients.values():
+        recipient.posts = [post for post in posts if post_visible_to(post, recipient)]
+    return sorted((r for r in recipients.values() if r.posts), key=lambda r: r.email)
+
+
+def send_digests(recipients: list[Recipient], now: datetime) -> tuple[int, list[str]]:
+    sent, failed = 0, []
+    for recipient in recipients:
+        try:
+            db.session.add(ReminderLog(user_id=recipient.id, kind="digest", subject="weekly", period=week_of(now),
+                                       sent_at=now))
+            db.session.flush()
+        except IntegrityError:  # a run at the same moment has it
+            db.session.rollback()
+            continue
+        try:
+            mail_digest(recipient)
+        except OSError:
+            db.session.rollback()
+            failed.append(recipient.email)
+            continue
+        db.session.commit()
+        sent += 1
+    return sent, failed
+
+
+def mail_digest(recipient: Recipient) -> None:
+    link = absolute_url(url_for("reports.unsubscribe_digest", token=unsubscribe_token(recipient.id)))
+    posts = [(post.title, absolute_url(url_for("feed.show", post_id=post.id))) for post in recipient.posts]
+    with force_locale(recipient.language or "en"):
+        subject = _("New to share this week: %(n)d posts", n=len(posts)) if len(posts) > 1 else \
+            _("New to share this week: %(title)s", title=posts[0][0])
+        body = render_template("reports/mail_digest.txt", recipient=recipient, posts=posts, unsubscribe=link)
+    send_mail(recipient.email, subject, body,
+              headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+

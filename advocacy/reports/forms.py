@@ -1,0 +1,12 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional
+
+from ..courses.tiers import TIERS
+from ..forms import Form
+
+
+class DueDateForm(Form):
+    tier = SelectField(_l("Tier"), choices=[(t, t) for t in TIERS])
+    due_on = DateField(_l("Due on"), validators=[Optional()],
+                       description=_l("Leave empty to go back to the organisation's default."))

@@ -1,0 +1,118 @@
+"""The HR (and manager) dashboard's tables, each one SQL query over the status subquery."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+
+from ..auth.guards import report_ids_query
+from ..courses.models import PolicyAcknowledgement, PolicyVersion
+from ..courses.tiers import TIERS
+from ..extensions import db
+from ..people.models import User
+from ..quizzes.models import Certification
+from .deadlines import due_days
+from .status import Scope, due_dates_of, person_status
+
+EXPIRY_WINDOW = timedelta(days=30)
+
+
+@dataclass
+class MatrixRow:
+    department: str | None
+    department_id: int | None
+    people: int
+    cells: dict = field(default_factory=dict)  # tier -> {assigned, certified, started, overdue, percent}
+
+
+def percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def completion_matrix(now: datetime, scope: Scope) -> list[MatrixRow]:
+    """Per department and tier: assigned, started, certified, overdue, and certified in percent.
+    The last row is the total."""
+    status = person_status(now, scope)
+    sums = [func.sum(getattr(status.c, f"{tier}_{what}")).label(f"{tier}_{what}")
+            for tier in TIERS for what in ("assigned", "certified", "started", "overdue")]
+    rows = db.session.execute(
+        select(status.c.department_id, status.c.department, func.count().label("people"), *sums)
+        .group_by(status.c.department_id, status.c.department).order_by(status.c.department)
+    ).all()
+    matrix = [matrix_row(row.department, row.department_id, row.people, row._mapping) for row in rows]
+    if matrix:
+        totals = {key: sum(int(r._mapping[key] or 0) for r in rows) for key in rows[0]._mapping.keys()
+                  if key.split("_", 1)[0] in TIERS}
+        matrix.append(matrix_row(None, None, sum(r.people for r in rows), totals, total=True))
+    return matrix
+
+
+def matrix_row(department, department_id, people, values, total=False) -> MatrixRow:
+    row = MatrixRow(department, department_id, people)
+    row.total = total
+    for tier in TIERS:
+        cell = {what: int(values[f"{tier}_{what}"] or 0) for what in ("assigned", "certified", "started", "overdue")}
+        cell["percent"] = percent(cell["certified"], cell["assigned"])
+        row.cells[tier] = cell
+    return row
+
+
+def overdue_people(now: datetime, scope: Scope, *, limit: int | None = 200, offset: int = 0):
+    """People with at least one overdue tier, with their due dates; and how many there are."""
+    status = person_status(now, scope)
+    overdue = or_(*(getattr(status.c, f"{tier}_overdue") == 1 for tier in TIERS))
+    total = db.session.scalar(select(func.count()).select_from(status).where(overdue))
+    stmt = select(status).where(overdue).order_by(status.c.department, status.c.name, status.c.user_id)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    days = due_days()
+    people = []
+    for row in db.session.execute(stmt):
+        dues = due_dates_of(row, days)
+        tiers = [(tier, dues[tier]) for tier in TIERS if getattr(row, f"{tier}_overdue")]
+        earliest = min((d for _, d in tiers if d), default=None)
+        people.append({"id": row.user_id, "name": row.name, "email": row.email, "department": row.department,
+                       "overdue": tiers, "days_late": (now.date() - earliest).days if earliest else None})
+    return people, total
+
+
+def expiring_certifications(now: datetime, scope: Scope):
+    """Valid certifications that expire within 30 days, soonest first."""
+    stmt = (select(Certification.id, Certification.tier, Certification.expires_at, User.id.label("user_id"),
+                   User.name, User.email, User.department_id)
+            .join(User, User.id == Certification.user_id)
+            .where(Certification.is_valid_at(now), Certification.expires_at <= now + EXPIRY_WINDOW,
+                   User.active.is_(True), User.erased_at.is_(None))
+            .order_by(Certification.expires_at, User.name))
+    if scope.department_id is not None:
+        stmt = stmt.where(User.department_id == scope.department_id)
+    return db.session.execute(scope.apply(stmt, User.id)).all()
+
+
+def policy_coverage(scope: Scope):
+    """Per policy version: how many of the people in scope acknowledged it, and the percentage."""
+    people = scope.apply(select(User.id).where(User.active.is_(True), User.erased_at.is_(None)), User.id)
+    if scope.department_id is not None:
+        people = people.where(User.department_id == scope.department_id)
+    people = people.subquery("people")
+    headcount = db.session.scalar(select(func.count()).select_from(people))
+    rows = db.session.execute(
+        select(PolicyVersion.version, PolicyVersion.title, PolicyVersion.created_at,
+               func.count(people.c.id).label("acknowledged"))
+        .outerjoin(PolicyAcknowledgement, PolicyAcknowledgement.policy_version_id == PolicyVersion.id)
+        .outerjoin(people, people.c.id == PolicyAcknowledgement.user_id)
+        .group_by(PolicyVersion.id, PolicyVersion.version, PolicyVersion.title, PolicyVersion.created_at)
+        .order_by(PolicyVersion.version.desc())
+    ).all()
+    return [{"version": r.version, "title": r.title, "published": r.created_at, "acknowledged": r.acknowledged,
+             "people": headcount, "percent": percent(r.acknowledged, headcount)} for r in rows]
+
+
+def managers_in_scope(scope: Scope):
+    """People who manage someone (for the manager filter), limited to the viewer's reach."""
+    managers = select(User.manager_id).where(User.manager_id.is_not(None)).distinct()
+    stmt = select(User.id, User.name).where(User.id.in_(managers), User.erased_at.is_(None)).order_by(User.name)
+    if scope.within is not None:
+        stmt = stmt.where(or_(User.id == scope.within, User.id.in_(report_ids_query(scope.within))))
+    return db.session.execute(stmt).all()

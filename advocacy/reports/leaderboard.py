@@ -1,0 +1,25 @@
+"""The opt-in leaderboard: people who chose to appear, by shares in the last 30 days."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..feed.models import Share
+from ..people.models import Department, User
+
+WINDOW = timedelta(days=30)
+SIZE = 20
+
+
+def leaderboard_rows(now: datetime):
+    return db.session.execute(
+        select(User.id, User.name, Department.name.label("department"), func.count(Share.id).label("shares"))
+        .join(Share, Share.user_id == User.id)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(User.leaderboard_opt_in.is_(True), User.erased_at.is_(None), User.active.is_(True),
+               Share.shared_at >= now - WINDOW)
+        .group_by(User.id, User.name, Department.name)
+        .order_by(func.count(Share.id).desc(), User.name).limit(SIZE)
+    ).all()

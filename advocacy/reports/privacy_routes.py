@@ -1,0 +1,59 @@
+"""The admin's audit log, the opt-in leaderboard, and unsubscribing from the digest without login."""
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..auth.guards import role_required
+from ..clock import utcnow
+from ..extensions import csrf, db
+from ..people.models import get_organisation
+from .csvexport import csv_response
+from .digest import unsubscribe, user_from_token
+from .leaderboard import leaderboard_rows
+from .models import AuditEntry
+from .routes import bp
+
+
+def audit_query():
+    return (select(AuditEntry).options(selectinload(AuditEntry.actor), selectinload(AuditEntry.subject))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
+
+
+@bp.get("/admin/audit")
+@role_required("admin")
+def audit_log():
+    page = db.paginate(audit_query(), page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    return render_template("reports/audit.html", page=page)
+
+
+@bp.get("/admin/audit.csv")
+@role_required("admin")
+def audit_csv():
+    entries = db.session.scalars(audit_query()).all()
+    rows = [[e.at, e.actor.display_name if e.actor else "", e.action, e.subject.display_name if e.subject else "",
+             e.detail] for e in entries]
+    return csv_response(f"audit-{utcnow():%Y-%m-%d}.csv", ["when (UTC)", "who", "action", "about", "detail"], rows)
+
+
+@bp.get("/leaderboard")
+@login_required
+def leaderboard():
+    if not get_organisation().leaderboards_enabled:
+        abort(404)
+    return render_template("reports/leaderboard.html", rows=leaderboard_rows(utcnow()))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the proof; mail clients' one-click POST (RFC 8058) has no form token
+def unsubscribe_digest(token):
+    person = user_from_token(token)
+    if person is None:
+        return render_template("reports/unsubscribe.html", person=None), 404
+    if request.method == "POST":  # GET only asks: link scanners follow links, and must not unsubscribe anyone
+        unsubscribe(person)
+        db.session.commit()
+        return render_template("reports/unsubscribe.html", person=person, done=True,
+                               message=_("You will no longer receive the weekly digest."))
+    return render_template("reports/unsubscribe.html", person=person, done=False)

@@ -1,0 +1,152 @@
+"""Reminders for cron (`flask reminders send`): overdue training, certifications expiring in 30 and
+in 7 days, and a current policy not yet acknowledged.
+
+Each reminder has a key (person, kind, subject, period). The period is its interval: overdue and
+policy reminders repeat weekly (an ISO week such as 2026-W10); an expiry reminder goes once per
+expiry date. A ReminderLog row with that key is inserted, then the mail is sent, then both are
+committed: the unique key stops a second run (even one running at the same moment) and a failed
+send rolls the row back so the next run tries again.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..courses.models import PolicyAcknowledgement
+from ..courses.policy import current_policy
+from ..courses.tiers import TIERS
+from ..extensions import db
+from ..mail import absolute_url, send_mail
+from ..people.models import User
+from ..quizzes.models import Certification
+from .deadlines import due_days
+from .models import ReminderLog
+from .status import Scope, due_dates_of, person_status
+
+SOON, VERY_SOON = timedelta(days=30), timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    user_id: int
+    kind: str
+    subject: str
+    period: str
+    about: str = ""       # the tier, or the policy version, for the mail
+    when: object = None   # the due date or expiry
+
+
+@dataclass
+class Person:
+    id: int
+    email: str
+    name: str
+    language: str | None
+    reminders: list[Reminder] = field(default_factory=list)
+
+
+def week_of(now: datetime) -> str:
+    year, week, _ = now.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def overdue_reminders(now: datetime) -> list[Reminder]:
+    status = person_status(now, Scope())
+    overdue = or_(*(getattr(status.c, f"{tier}_overdue") == 1 for tier in TIERS))
+    days, period, found = due_days(), week_of(now), []
+    for row in db.session.execute(select(status).where(overdue, status.c.email.is_not(None))):
+        dues = due_dates_of(row, days)
+        found += [Reminder(row.user_id, "overdue", tier, period, tier, dues[tier])
+                  for tier in TIERS if getattr(row, f"{tier}_overdue")]
+    return found
+
+
+def expiry_reminders(now: datetime) -> list[Reminder]:
+    rows = db.session.execute(
+        select(Certification.id, Certification.user_id, Certification.tier, Certification.expires_at)
+        .join(User, User.id == Certification.user_id)
+        .where(Certification.is_valid_at(now), Certification.expires_at <= now + SOON, *reachable())
+    )
+    return [Reminder(r.user_id, "expiring7" if r.expires_at <= now + VERY_SOON else "expiring30",
+                     f"{r.id}:{r.expires_at:%Y-%m-%d}", "once", r.tier, r.expires_at) for r in rows]
+
+
+def policy_reminders(now: datetime) -> list[Reminder]:
+    policy = current_policy()
+    if policy is None:
+        return []
+    acknowledged = select(PolicyAcknowledgement.user_id).where(PolicyAcknowledgement.policy_version_id == policy.id)
+    ids = db.session.scalars(select(User.id).where(*reachable(), User.id.not_in(acknowledged)))
+    return [Reminder(user_id, "policy", f"v{policy.version}", week_of(now), str(policy.version)) for user_id in ids]
+
+
+def reachable():
+    return (User.active.is_(True), User.erased_at.is_(None), User.email.is_not(None))
+
+
+def already_sent(candidates: list[Reminder]) -> set[tuple]:
+    periods = {r.period for r in candidates}
+    rows = db.session.execute(select(ReminderLog.user_id, ReminderLog.kind, ReminderLog.subject, ReminderLog.period)
+                              .where(ReminderLog.period.in_(periods), ReminderLog.kind != "digest"))
+    return {tuple(row) for row in rows}
+
+
+def reminders_due(now: datetime) -> list[Person]:
+    """Everyone who has reminders to receive now, with those reminders (sent ones left out)."""
+    candidates = overdue_reminders(now) + expiry_reminders(now) + policy_reminders(now)
+    sent = already_sent(candidates) if candidates else set()
+    by_person: dict[int, list[Reminder]] = defaultdict(list)
+    for reminder in candidates:
+        if (reminder.user_id, reminder.kind, reminder.subject, reminder.period) not in sent:
+            by_person[reminder.user_id].append(reminder)
+    if not by_person:
+        return []
+    people = db.session.execute(select(User.id, User.email, User.name, User.language)
+                                .where(User.id.in_(by_person))).all()
+    return sorted((Person(p.id, p.email, p.name, p.language, by_person[p.id]) for p in people),
+                  key=lambda p: p.email)
+
+
+def send_reminders(people: list[Person], now: datetime) -> tuple[int, list[str]]:
+    """Send each person one mail with their reminders. Returns (mails sent, addresses that failed)."""
+    sent, failed = 0, []
+    for person in people:
+        try:
+            db.session.add_all(ReminderLog(user_id=person.id, kind=r.kind, subject=r.subject, period=r.period,
+                                           sent_at=now) for r in person.reminders)
+            db.session.flush()
+        except IntegrityError:  # another run claimed it first: it sends, we do not
+            db.session.rollback()
+            continue
+        try:
+            mail_reminders(person)
+        except OSError:
+            db.session.rollback()
+            failed.append(person.email)
+            continue
+        db.session.commit()
+        sent += 1
+    return sent, failed
+
+
+def mail_reminders(person: Person) -> None:
+    with force_locale(person.language or "en"):
+        subject = _("Advocacy: a reminder") if len(person.reminders) == 1 else _("Advocacy: %(n)d reminders",
+                                                                                  n=len(person.reminders))
+        body = render_template("reports/mail_reminders.txt", person=person, reminders=person.reminders,
+                               learn_url=absolute_url(url_for("courses.home")))
+    send_mail(person.email, subject, body)
+
+
+def describe(reminder: Reminder) -> str:
+    """One line for --dry-run and the logs."""
+    when = f" ({reminder.when:%Y-%m-%d})" if reminder.when else ""
+    return f"{reminder.kind} {reminder.about}{when}"
+

@@ -1,0 +1,30 @@
+import pytest
+
+from ..access import Row, cases, check
+
+EVERYONE = dict(employee=200, manager=200, hr=200, marketing=200, reviewer=200, admin=200)
+HR_ONLY = dict(anon=302, employee=403, manager=403, hr=200, marketing=403, reviewer=403, admin=403)
+NOT_HR = dict(anon=302, employee=403, manager=403, marketing=403, reviewer=403, admin=403)
+
+ACCESS = [
+    Row("GET", "/people/import", **HR_ONLY),
+    Row("POST", "/people/import", hr=200, **NOT_HR),  # no file: the form again, with the error
+    Row("POST", "/people/import/apply", data={"token": "missing", "fingerprint": "x"}, hr=302, **NOT_HR),
+    Row("GET", "/people/import/template.csv", **HR_ONLY),
+    Row("GET", "/people", **HR_ONLY),
+    Row("GET", lambda w: f"/people/{w['other_employee'].id}/erase", rule="/people/<int:person_id>/erase",
+        **HR_ONLY),
+    Row("GET", "/people/999999/erase", rule="/people/<int:person_id>/erase", hr=404, employee=403),
+    Row("POST", lambda w: f"/people/{w['other_employee'].id}/erase", rule="/people/<int:person_id>/erase",
+        hr=302, **NOT_HR),
+    Row("POST", lambda w: f"/people/{w['hr'].id}/erase", rule="/people/<int:person_id>/erase", hr=409),
+    Row("POST", lambda w: f"/people/{w['admin'].id}/erase", rule="/people/<int:person_id>/erase", hr=409),
+    Row("GET", "/account/privacy", anon=302, **EVERYONE),
+    Row("POST", "/account/privacy", data={"leaderboard_opt_in": "y"}, anon=302, employee=302, admin=302),
+    Row("GET", "/account/data", anon=302, **EVERYONE),
+]
+
+
+@pytest.mark.parametrize("row, role", cases(ACCESS))
+def test_access(client, world, row, role):
+    check(client, world, row, role)
