@@ -70,7 +70,8 @@ def write_gift(folder: Path, text: str = SMALL_GIFT, name: str = "quiz.gift") ->
 def load_quiz(course: Course, folder: Path, text: str = SMALL_GIFT, language: str = "en", **settings) -> int:
     """Sync a quiz the way `flask content sync` does; fails the test on any content error."""
     errors: list[ContentError] = []
-    changed = sync_quiz(course, write_gift(folder, text), {**SETTINGS, **settings}, language, errors)
+    merged = {key: value for key, value in {**SETTINGS, **settings}.items() if value is not None}
+    changed = sync_quiz(course, write_gift(folder, text), merged, language, errors)
     assert not errors, [str(e) for e in errors]
     db.session.flush()
     return changed
