@@ -1,24 +1,128 @@
-from flask import Blueprint, render_template
-from flask_login import login_required
+"""The employee's side of the feed: the feed, a post, its image, sharing, and my shares."""
+from __future__ import annotations
 
-from ..auth.guards import role_required
+from datetime import timedelta
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..clock import utcnow
+from ..extensions import db
+from . import rules
+from .display import display_helpers, policy_url
+from .models import Post, Share, TrackedLink
+from .sharing import destination, offer_for, offers_for, record_share, tracked_url
+from .stats import clicks_per_day, link_totals
+from .uploads import image_folder
+from .visibility import locked_tiers, reach_of, visible_post_or_404, visible_posts, with_card_data
 
 bp = Blueprint("feed", __name__)
+bp.context_processor(display_helpers)
+
+FEED_PAGE_SIZE = 10
+SHARES_PAGE_SIZE = 20
+
+
+def page_number() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 @bp.get("/feed")
 @login_required
 def index():
-    return render_template("main/coming.html", area="feed")
+    now = utcnow()
+    reach = reach_of(current_user, now)
+    if not reach.policy_ok:
+        return render_template("feed/locked.html", policy_url=policy_url())
+    page = db.paginate(with_card_data(visible_posts(reach, now)), page=page_number(), per_page=FEED_PAGE_SIZE,
+                       error_out=False, count=True)
+    offers = {post.id: offers_for(post, current_user.id) for post in page.items}
+    return render_template("feed/index.html", page=page, offers=offers, reach=reach,
+                           locked=locked_tiers(reach, now))
 
 
-@bp.get("/posts")
-@role_required("marketing")
-def manage():
-    return render_template("main/coming.html", area="posts")
+@bp.get("/feed/<int:post_id>")
+@login_required
+def show(post_id: int):
+    post = visible_post_or_404(current_user, post_id, utcnow())
+    return render_template("feed/show.html", post=post, offers=offers_for(post, current_user.id))
 
 
-@bp.get("/review")
-@role_required("reviewer")
-def review_queue():
-    return render_template("main/coming.html", area="review")
+@bp.get("/feed/<int:post_id>/image")
+@login_required
+def image(post_id: int):
+    """Only to people who may see the post; served with the type its bytes showed at upload."""
+    if current_user.has_role("marketing", "reviewer"):
+        post = db.get_or_404(Post, post_id)
+    else:
+        post = visible_post_or_404(current_user, post_id, utcnow())
+    if not post.image_name:
+        abort(404)
+    response = send_from_directory(image_folder(), post.image_name, mimetype=post.image_type, max_age=0)
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/feed/<int:post_id>/share/<network>")
+@login_required
+def share_page(post_id: int, network: str):
+    """The caption ready to select, for browsers without JavaScript (and anyone who wants to see
+    it first); its button records the share and goes on to the network."""
+    if network not in rules.SHARE_NETWORKS:
+        abort(404)
+    post = visible_post_or_404(current_user, post_id, utcnow())
+    link = None
+    if network == "other":
+        link = db.session.scalar(select(TrackedLink).where(TrackedLink.user_id == current_user.id,
+                                                           TrackedLink.post_id == post.id,
+                                                           TrackedLink.network == "other"))
+    return render_template("feed/share.html", post=post, network=network,
+                           offer=offer_for(post, current_user.id, network),
+                           link_url=tracked_url(link) if link else None)
+
+
+@bp.post("/feed/<int:post_id>/share/<network>")
+@login_required
+def share(post_id: int, network: str):
+    """Record the share first, then send the browser to the network (303 after the POST)."""
+    if network not in rules.SHARE_NETWORKS:
+        abort(404)
+    now = utcnow()
+    post = visible_post_or_404(current_user, post_id, now)
+    _, offer, url = record_share(post, current_user.id, network, now)
+    db.session.commit()
+    if network == "other":
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(url=url, text=offer.caption, title=post.title)
+        return redirect(url_for("feed.share_page", post_id=post.id, network="other"), 303)
+    return redirect(destination(network, offer, url, post), 303)
+
+
+@bp.get("/feed/mine")
+@login_required
+def my_shares():
+    last_share = (select(Share.shared_at).where(Share.link_id == TrackedLink.id)
+                  .order_by(Share.shared_at.desc()).limit(1).correlate(TrackedLink).scalar_subquery())
+    query = (select(TrackedLink).where(TrackedLink.user_id == current_user.id, last_share.is_not(None))
+             .options(joinedload(TrackedLink.post)).order_by(last_share.desc(), TrackedLink.id.desc()))
+    page = db.paginate(query, page=page_number(), per_page=SHARES_PAGE_SIZE, error_out=False)
+    totals = link_totals([link.id for link in page.items])
+    return render_template("feed/mine.html", page=page, totals=totals)
+
+
+@bp.get("/feed/mine/<int:link_id>")
+@login_required
+def my_link(link_id: int):
+    link = db.session.get(TrackedLink, link_id)
+    if link is None or link.user_id != current_user.id:
+        abort(404)
+    since = utcnow() - timedelta(days=30)
+    return render_template("feed/link.html", link=link, url=tracked_url(link),
+                           totals=link_totals([link.id])[link.id], days=clicks_per_day(link.id, since))
+
+
+from . import link_routes, manage_routes, measures  # noqa: E402,F401  (views on bp; goal measures)

@@ -28,3 +28,76 @@ document.addEventListener("click", function (event) {
     form.setAttribute("data-sent", "1");
   });
 })();
+
+/* == feed == */
+// Sharing: copy the caption before LinkedIn or Facebook opens, and offer the phone's share sheet.
+// The server still records every share (a POST) before the browser goes on to the network.
+(function () {
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) { return navigator.clipboard.writeText(text); }
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "copy-buffer";
+    document.body.appendChild(area);
+    area.select();
+    var copied = false;
+    try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+    document.body.removeChild(area);
+    return copied ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+  }
+  function say(card, key) {
+    var out = card && card.querySelector("[data-share-status]");
+    if (out) { out.textContent = out.getAttribute("data-" + key) || ""; }
+  }
+  var nativeButtons = document.querySelectorAll("[data-share-native]");
+  for (var i = 0; i < nativeButtons.length; i++) { nativeButtons[i].hidden = !navigator.share; }
+  var copyButtons = document.querySelectorAll("[data-copy-from]");
+  for (var j = 0; j < copyButtons.length; j++) { copyButtons[j].hidden = false; }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-share-copy]");
+    var card = link && link.closest("[data-share-card]");
+    var form = card && card.querySelector("form[data-share-go]");
+    if (!form) { return; }
+    event.preventDefault();
+    copyText(link.getAttribute("data-share-copy")).then(function () { say(card, "copied"); },
+                                                        function () { say(card, "failed"); });
+    // Submitted at once, inside the tap: a new tab opened later would meet the popup blocker.
+    form.action = link.getAttribute("data-share-post");
+    form.submit();
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-share-native]");
+    if (!button || !navigator.share) { return; }
+    var card = button.closest("[data-share-card]");
+    if (button.shareData) {  // a second tap, after the browser wanted a fresh gesture
+      var ready = button.shareData;
+      button.shareData = null;
+      navigator.share(ready).catch(function () {});
+      return;
+    }
+    var token = card.querySelector("input[name=csrf_token]").value;
+    fetch(button.getAttribute("data-share-native"), {
+      method: "POST", credentials: "same-origin", headers: {"Accept": "application/json", "X-CSRFToken": token}
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    }).then(function (data) {
+      var payload = {title: data.title, text: data.text, url: data.url};
+      return navigator.share(payload).catch(function (error) {
+        if (error && error.name === "NotAllowedError") { button.shareData = payload; say(card, "again"); }
+      });
+    }).catch(function () { say(card, "failed"); });
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-from]");
+    var source = button && document.getElementById(button.getAttribute("data-copy-from"));
+    if (!source) { return; }
+    source.select();
+    copyText(source.value).then(function () { button.textContent = button.getAttribute("data-done") || button.textContent; },
+                                function () {});
+  });
+})();

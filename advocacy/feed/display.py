@@ -1,0 +1,82 @@
+"""What the feed's templates need: times in the organisation's zone, labels, a goal's words."""
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import current_app, g, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from ..markdown import render
+from ..people.models import get_organisation
+from .forms import NETWORK_LABELS, TIER_LABELS
+from .rules import LINK_ONLY_NETWORKS
+
+PHASE_LABELS = {
+    "draft": _l("Draft"), "in_review": _l("In review"), "returned": _l("Returned"),
+    "scheduled": _l("Scheduled"), "live": _l("Live"), "expired": _l("Expired"), "withdrawn": _l("Withdrawn"),
+}
+PHASE_BADGES = {"live": "ok", "scheduled": "ok", "in_review": "warn", "returned": "bad", "withdrawn": "bad"}
+ACTION_LABELS = {
+    "created": _l("Created"), "edited": _l("Edited"), "submitted": _l("Submitted for review"),
+    "approved": _l("Approved"), "returned": _l("Returned"), "withdrawn": _l("Withdrawn"),
+}
+# What passing each tier's quiz unlocks, shown on the feed for tiers a person does not hold.
+UNLOCKS = {
+    "basic": _l("Pass the basic course and its quiz to unlock company news, vacancies and events."),
+    "advanced": _l("Pass the advanced course and its quiz to unlock campaigns and thought leadership."),
+    "expert": _l("Pass the expert course and its quiz to unlock early access, conversation starters "
+                 "and ambassador briefs."),
+}
+
+
+def organisation_zone() -> ZoneInfo:
+    if "feed_zone" not in g:
+        try:
+            g.feed_zone = ZoneInfo(get_organisation().timezone)
+        except (KeyError, ValueError):
+            g.feed_zone = ZoneInfo("UTC")
+    return g.feed_zone
+
+
+def local_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "medium", tzinfo=organisation_zone(), locale=str(get_locale()))
+
+
+def local_input(value: datetime | None) -> datetime | None:
+    """For a datetime-local field: the naive wall-clock time in the organisation's zone."""
+    return value.astimezone(organisation_zone()).replace(tzinfo=None) if value else None
+
+
+def goal_words(goal):
+    """The goal in the reader's language when a translation is loaded."""
+    if goal is None:
+        return None
+    text_in = getattr(goal, "text_in", None)
+    return text_in(str(get_locale())) if text_in else goal
+
+
+def site_of(link: str) -> str:
+    return urlsplit(link or "").hostname or ""
+
+
+def policy_url() -> str:
+    """The policy page when the courses feature offers one, else the learning home."""
+    for rule in current_app.url_map.iter_rules():
+        if rule.rule == "/policy" and "GET" in (rule.methods or ()):
+            return url_for(rule.endpoint)
+    return url_for("courses.home")
+
+
+def display_helpers() -> dict:
+    return {
+        "local_time": local_time, "network_labels": NETWORK_LABELS, "tier_labels": TIER_LABELS,
+        "phase_labels": PHASE_LABELS, "phase_badges": PHASE_BADGES, "action_labels": ACTION_LABELS,
+        "unlocks": UNLOCKS, "goal_words": goal_words, "untrusted_markdown": lambda text: render(text, trusted=False),
+        "site_of": site_of, "link_only_networks": LINK_ONLY_NETWORKS, "zone_name": lambda: organisation_zone().key,
+    }

@@ -1,0 +1,19 @@
+"""The feed's KPIs for the strategy's goals: shares and clicks in the last 30 days ("per month")."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ..courses.goals import register_measure
+from . import stats
+
+MONTH = timedelta(days=30)
+
+
+@register_measure("shares")
+def shares_last_30_days(goal, now: datetime) -> float:
+    return float(stats.count_shares(now - MONTH, now))
+
+
+@register_measure("clicks")
+def clicks_last_30_days(goal, now: datetime) -> float:
+    return float(stats.count_clicks(now - MONTH, now))

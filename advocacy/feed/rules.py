@@ -1,0 +1,218 @@
+"""Pure rules of the share feed: no request, no database. Tested on plain values."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+# -- networks ------------------------------------------------------------------------------------
+
+# Networks a caption is written for, in the order the editor and the card show them.
+CAPTION_NETWORKS = ("linkedin", "x", "facebook", "whatsapp", "email")
+# "other" is the phone's own share sheet (Web Share API): the app the person picks is unknown.
+SHARE_NETWORKS = CAPTION_NETWORKS + ("other",)
+NETWORK_CHECK = "network IN (" + ", ".join(f"'{n}'" for n in SHARE_NETWORKS) + ")"
+VARIANTS_PER_NETWORK = 3
+# LinkedIn and Facebook accept only a link: the caption goes to the clipboard first.
+LINK_ONLY_NETWORKS = ("linkedin", "facebook")
+# Where the share sheet's text comes from when a network has no caption of its own.
+CAPTION_FALLBACK_ORDER = ("linkedin", "facebook", "whatsapp", "email", "x")
+
+CAPTION_LIMITS = {"linkedin": 3000, "x": 280, "facebook": 5000, "whatsapp": 2000, "email": 5000}
+
+# -- post lifecycle ------------------------------------------------------------------------------
+
+DRAFT, IN_REVIEW, APPROVED, RETURNED, WITHDRAWN = "draft", "in_review", "approved", "returned", "withdrawn"
+STATUSES = (DRAFT, IN_REVIEW, APPROVED, RETURNED, WITHDRAWN)
+STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")"
+# An approved post is scheduled, live or expired depending on the clock: together, its phase.
+SCHEDULED, LIVE, EXPIRED = "scheduled", "live", "expired"
+PHASES = (DRAFT, IN_REVIEW, RETURNED, SCHEDULED, LIVE, EXPIRED, WITHDRAWN)
+
+# action -> (statuses it may start from, status it leads to). "edit" keeps the status, except
+# that an approved post goes back to review: nobody changes what the reviewer signed off alone.
+TRANSITIONS = {
+    "submit": ({DRAFT, RETURNED}, IN_REVIEW),
+    "approve": ({IN_REVIEW}, APPROVED),
+    "return": ({IN_REVIEW}, RETURNED),
+    "withdraw": ({DRAFT, IN_REVIEW, APPROVED, RETURNED}, WITHDRAWN),
+}
+
+
+def next_status(action: str, status: str) -> str | None:
+    """The status after `action`, or None when the action is not allowed from `status`."""
+    if action == "edit":
+        if status == WITHDRAWN:
+            return None
+        return IN_REVIEW if status == APPROVED else status
+    sources, target = TRANSITIONS[action]
+    return target if status in sources else None
+
+
+def post_phase(status: str, publish_at: datetime, expires_at: datetime | None, now: datetime) -> str:
+    """The one rule for scheduled / live / expired. Post.phase_at mirrors it in SQL."""
+    if status != APPROVED:
+        return status
+    if now < publish_at:
+        return SCHEDULED
+    if expires_at is not None and now >= expires_at:
+        return EXPIRED
+    return LIVE
+
+
+def may_review(reviewer_id: int, contributor_ids) -> bool:
+    """Four eyes: nobody approves or returns words they wrote themselves (the author, or anyone
+    who edited the post since it was last approved)."""
+    return reviewer_id not in set(contributor_ids)
+
+
+# -- links ---------------------------------------------------------------------------------------
+
+LINK_MAX = 2000
+_FORBIDDEN_IN_LINK = re.compile(r"[\s\\\x00-\x1f\x7f<>\"'`]")
+
+
+def link_problem(link: str) -> str | None:
+    """Why this is not an acceptable post link, or None. Only absolute http(s) URLs with a host:
+    javascript:, data:, protocol-relative and credential-carrying links never get through."""
+    if not link:
+        return "empty"
+    if len(link) > LINK_MAX:
+        return "too_long"
+    if _FORBIDDEN_IN_LINK.search(link):
+        return "bad_characters"
+    parts = urlsplit(link)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "scheme"
+    if not parts.hostname or "@" in parts.netloc:
+        return "host"
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        return "host"
+    return None
+
+
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
+UTM_MEDIUM = "employee_advocacy"
+
+
+def with_utm(link: str, network: str, campaign: str) -> str:
+    """The stored link with our UTM parameters; its own query is kept, our three keys replaced."""
+    parts = urlsplit(link)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in UTM_KEYS]
+    query += [("utm_source", network), ("utm_medium", UTM_MEDIUM), ("utm_campaign", campaign)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+# -- slugs and hashtags --------------------------------------------------------------------------
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].strip("-") or "post"
+
+
+HASHTAG_RE = re.compile(r"^\w{1,60}$")
+MAX_HASHTAGS = 10
+
+
+def parse_hashtags(text: str) -> tuple[list[str], list[str]]:
+    """'launch, #Acme news' -> (['#launch', '#Acme', '#news'], []); the second list holds bad tags."""
+    tags, bad = [], []
+    for word in re.split(r"[\s,;]+", text or ""):
+        word = word.strip()
+        if not word:
+            continue
+        name = word[1:] if word.startswith("#") else word
+        if HASHTAG_RE.match(name) and not name.isdigit():
+            tag = "#" + name
+            if tag.lower() not in (t.lower() for t in tags):
+                tags.append(tag)
+        else:
+            bad.append(word)
+    return tags, bad
+
+
+def share_text(caption: str, hashtags: str) -> str:
+    """The caption with the post's hashtags that it does not already contain."""
+    caption = (caption or "").strip()
+    present = caption.lower()
+    missing = [t for t in (hashtags or "").split() if t.lower() not in present]
+    if not missing:
+        return caption
+    return (caption + "\n\n" if caption else "") + " ".join(missing)
+
+
+# -- X length ------------------------------------------------------------------------------------
+
+X_LIMIT = 280
+X_LINK_LENGTH = 23  # X shortens every link to t.co, which counts 23 whatever the link's length
+_URL_IN_TEXT = re.compile(r"https?://\S+", re.IGNORECASE)
+# X counts these code points as 1 and everything else (CJK, emoji, ...) as 2.
+_LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
+
+
+def _weight(char: str) -> int:
+    code = ord(char)
+    return 1 if any(low <= code <= high for low, high in _LIGHT_RANGES) else 2
+
+
+def x_length(text: str, with_link: bool = True) -> int:
+    """How long X counts a post of `text` followed by a space and the shared link."""
+    links = _URL_IN_TEXT.findall(text or "")
+    rest = _URL_IN_TEXT.sub("", text or "")
+    length = sum(_weight(c) for c in rest) + X_LINK_LENGTH * len(links)
+    return length + (1 + X_LINK_LENGTH if with_link else 0)
+
+
+# -- caption variants ----------------------------------------------------------------------------
+
+def variant_index(user_id: int, post_id: int, network: str, count: int) -> int:
+    """Which of `count` caption variants a person gets: stable per person, and colleagues with
+    consecutive ids walk through the variants in turn, so a team spreads evenly over them. The
+    offset differs per post and network, so the same person does not always get the first one."""
+    if count <= 1:
+        return 0
+    digest = hashlib.sha256(f"{post_id}:{network}".encode()).digest()
+    offset = int.from_bytes(digest[:4], "big")
+    return (user_id + offset) % count
+
+
+# -- share URLs ----------------------------------------------------------------------------------
+
+def network_share_url(network: str, text: str, url: str, title: str) -> str:
+    """Where the browser goes after the share is recorded. Text and link are percent-encoded, so
+    nothing a caption contains can change where the request goes."""
+    q = lambda value: quote(value, safe="")  # noqa: E731
+    if network == "x":
+        return f"https://twitter.com/intent/tweet?text={q(text)}&url={q(url)}"
+    if network == "linkedin":
+        return f"https://www.linkedin.com/sharing/share-offsite/?url={q(url)}"
+    if network == "facebook":
+        return f"https://www.facebook.com/sharer/sharer.php?u={q(url)}"
+    if network == "whatsapp":
+        return f"https://wa.me/?text={q(text + chr(10) + chr(10) + url)}"
+    if network == "email":
+        return f"mailto:?subject={q(title)}&body={q(text + chr(10) + chr(10) + url)}"
+    raise ValueError(f"no share page for network {network!r}")
+
+
+# -- double taps ---------------------------------------------------------------------------------
+
+# A second share of the same post on the same network within this window is the same tap.
+SHARE_DEDUPE_SECONDS = 10
+
+
+def share_window(now: datetime) -> int:
+    """The numbered window a share falls in; the database refuses two shares in one window."""
+    return int(now.timestamp()) // SHARE_DEDUPE_SECONDS
+
+
+def is_repeat_share(previous_at: datetime | None, now: datetime) -> bool:
+    return previous_at is not None and now - previous_at < timedelta(seconds=SHARE_DEDUPE_SECONDS)

@@ -1,0 +1,106 @@
+"""Tracked links: count a click, then send the visitor to the post's stored link.
+
+This is the app's hot path: one indexed lookup, at most one insert, no user, no template. The
+visitor is a keyed hash of address and browser; the key changes every UTC day, so yesterday's
+hashes cannot be joined to today's, and the raw address is never stored.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
+
+from sqlalchemy import Date, Integer, String, cast, exists, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..clock import UTCDateTime
+from ..extensions import db
+from . import rules
+from .models import Click, Post, TrackedLink
+
+# Link-preview fetchers, crawlers and tools: matched anywhere in the user agent, any case.
+BOT_MARKERS = (
+    "linkedinbot", "twitterbot", "facebookexternalhit", "facebookcatalog", "meta-externalagent", "slackbot",
+    "slack-imgproxy", "whatsapp", "telegrambot", "googlebot", "google-inspectiontool", "adsbot-google",
+    "mediapartners-google", "feedfetcher-google", "bingbot", "bingpreview", "msnbot", "discordbot",
+    "applebot", "duckduckbot", "yandex", "baiduspider", "petalbot", "sogou", "exabot", "ia_archiver",
+    "pinterest", "redditbot", "skypeuripreview", "embedly", "vkshare", "quora link preview",
+    "cardyb", "iframely", "outbrain", "ahrefsbot", "semrushbot", "mj12bot",
+    "dotbot", "bytespider", "gptbot", "claudebot", "ccbot", "perplexitybot", "headlesschrome",
+    "phantomjs", "python-requests", "python-urllib", "aiohttp", "httpx", "go-http-client", "curl/",
+    "wget/", "okhttp", "java/", "libwww-perl", "apache-httpclient", "node-fetch", "axios/",
+    "crawler", "spider", "preview", "bot/", "bot;", "+http",
+)
+_BOT_RE = re.compile("|".join(re.escape(m) for m in BOT_MARKERS), re.IGNORECASE)
+_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
+REPEAT_WINDOW = timedelta(hours=24)
+
+
+def is_bot(user_agent: str | None) -> bool:
+    """Link previews and crawlers fetch the link without anyone clicking; no browser, no count."""
+    return not (user_agent or "").strip() or _BOT_RE.search(user_agent) is not None
+
+
+def looks_like_code(code: str) -> bool:
+    return _CODE_RE.match(code) is not None
+
+
+@lru_cache(maxsize=8)
+def day_key(secret: str, day: date) -> bytes:
+    return hmac.new(secret.encode(), b"advocacy-click-visitor:" + day.isoformat().encode(), hashlib.sha256).digest()
+
+
+def visitor_hash(secret: str, day: date, address: str, user_agent: str) -> str:
+    message = f"{address}\n{user_agent}".encode("utf-8", "replace")
+    return hmac.new(day_key(secret, day), message, hashlib.sha256).hexdigest()[:32]
+
+
+class Target(NamedTuple):
+    link_id: int
+    network: str
+    status: str
+    approved_link: str | None
+    approved_slug: str | None
+
+
+def find_target(code: str) -> Target | None:
+    row = db.session.execute(
+        select(TrackedLink.id, TrackedLink.network, Post.status, Post.approved_link, Post.approved_slug)
+        .join(Post, Post.id == TrackedLink.post_id).where(TrackedLink.code == code)).first()
+    return Target(*row) if row else None
+
+
+def is_gone(target: Target) -> bool:
+    """Withdrawn posts stop redirecting; expired ones keep going (the link is out in the world)."""
+    return target.status == rules.WITHDRAWN or not target.approved_link
+
+
+@lru_cache(maxsize=4096)
+def redirect_url(target_link: str, network: str, campaign: str) -> str:
+    return rules.with_utm(target_link, network, campaign)
+
+
+def count_click(link_id: int, secret: str, address: str, user_agent: str, now: datetime) -> bool:
+    """Insert the click unless this visitor was counted on this link in the last 24 hours. One
+    statement: the unique key (link, visitor, day) settles races within a day, and the NOT EXISTS
+    looks for the same visitor under yesterday's key. True when the click was counted."""
+    today, yesterday = now.date(), now.date() - timedelta(days=1)
+    seen_yesterday = exists().where(
+        Click.link_id == link_id, Click.day == yesterday,
+        Click.visitor == visitor_hash(secret, yesterday, address, user_agent),
+        Click.clicked_at > now - REPEAT_WINDOW)
+    postgres = db.engine.dialect.name == "postgresql"
+
+    def value(data, type_):
+        # PostgreSQL wants a type for a bare parameter in a SELECT list; SQLite must not get one
+        # (CAST(... AS DATE) would turn a date into a number there).
+        return cast(literal(data, type_), type_) if postgres else literal(data, type_)
+
+    row = select(value(link_id, Integer()), value(visitor_hash(secret, today, address, user_agent), String(64)),
+                 value(today, Date()), value(now, UTCDateTime())).where(~seen_yesterday)
+    dialect = postgresql if postgres else sqlite
+    statement = dialect.insert(Click).from_select(["link_id", "visitor", "day", "clicked_at"], row)
+    return db.session.execute(statement.on_conflict_do_nothing()).rowcount == 1

@@ -1,0 +1,188 @@
+"""The employee's feed: who sees what, when, and on a phone."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from advocacy.courses.models import PolicyAcknowledgement, PolicyVersion
+from advocacy.extensions import db
+from advocacy.feed.models import Post
+
+from ..conftest import START, login
+from ..factories import create_department
+from .factories import certify, create_goal, create_live_post, create_post
+
+
+def feed_html(client, user, path="/feed"):
+    login(client, user)
+    response = client.get(path)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_a_post_goes_live_at_its_publish_time(client, certified, marketing, reviewer, frozen):
+    frozen(START - timedelta(days=1))
+    post = create_post(marketing, reviewer, publish_at=START, title="Embargoed results",
+                       now=START - timedelta(days=1))
+    db.session.commit()
+    frozen(START - timedelta(seconds=1))
+    status, html = feed_html(client, certified)
+    assert "Embargoed results" not in html
+    assert client.get(f"/feed/{post.id}").status_code == 404
+    frozen(START)
+    status, html = feed_html(client, certified)
+    assert "Embargoed results" in html
+    assert client.get(f"/feed/{post.id}").status_code == 200
+
+
+def test_an_expired_post_leaves_the_feed(client, certified, marketing, reviewer, frozen):
+    frozen(START)
+    post = create_live_post(marketing, reviewer, expires_at=START + timedelta(hours=2), title="Short-lived")
+    db.session.commit()
+    assert "Short-lived" in feed_html(client, certified)[1]
+    frozen(START + timedelta(hours=2))
+    assert "Short-lived" not in feed_html(client, certified)[1]
+    assert client.get(f"/feed/{post.id}").status_code == 404
+
+
+def test_the_phase_rule_agrees_in_python_and_in_sql(marketing, reviewer, frozen):
+    frozen(START)
+    posts = [create_post(marketing, reviewer, publish_at=START + timedelta(hours=h),
+                         expires_at=START + timedelta(hours=h + 2), now=START - timedelta(days=1), title=f"p{h}")
+             for h in (-5, -2, -1, 0, 1)]
+    posts.append(create_post(marketing, title="draft"))
+    db.session.commit()
+    for offset in (-3, 0, 1, 2, 3):
+        now = START + timedelta(hours=offset)
+        in_sql = dict(db.session.execute(db.select(Post.id, Post.phase_at(now))).all())
+        live_in_sql = set(db.session.scalars(db.select(Post.id).where(Post.is_live_at(now))))
+        assert in_sql == {p.id: p.phase_at(now) for p in posts}
+        assert live_in_sql == {p.id for p in posts if p.is_live_at(now)}
+
+
+def test_without_the_tier_a_post_is_invisible_even_by_url(client, certified, other_employee, marketing, reviewer,
+                                                          at_start):
+    advanced = create_live_post(marketing, reviewer, title="Campaign brief", min_tier="advanced")
+    basic = create_live_post(marketing, reviewer, title="Company news")
+    db.session.commit()
+    status, html = feed_html(client, certified)
+    assert "Company news" in html and "Campaign brief" not in html
+    assert "1 post waiting" in html and "/home" in html   # what to pass to unlock it, and where
+    assert client.get(f"/feed/{advanced.id}").status_code == 404
+    assert client.post(f"/feed/{advanced.id}/share/x").status_code == 404
+    assert client.get(f"/feed/{advanced.id}/share/linkedin").status_code == 404
+    # Someone with no certification at all sees neither, and is told what to do first.
+    status, html = feed_html(client, other_employee)
+    assert "Company news" not in html and "Pass the basic course" in html
+    assert client.get(f"/feed/{basic.id}").status_code == 404
+
+
+def test_an_expired_certification_locks_the_feed_again(client, employee, live_post, frozen):
+    certify(employee, passed_at=START - timedelta(days=400), months=12)
+    db.session.commit()
+    frozen(START)
+    status, html = feed_html(client, employee)
+    assert live_post.title not in html and "Your certification expired on" in html
+    assert client.get(f"/feed/{live_post.id}").status_code == 404
+
+
+def test_posts_target_departments(client, certified, other_employee, marketing, reviewer, at_start):
+    sales = create_department("Sales")
+    other_employee.department = sales
+    certify(other_employee)
+    create_live_post(marketing, reviewer, title="For sales only", department_ids=[sales.id])
+    create_live_post(marketing, reviewer, title="For everyone")
+    db.session.commit()
+    html = feed_html(client, certified)[1]
+    assert "For everyone" in html and "For sales only" not in html
+    html = feed_html(client, other_employee)[1]
+    assert "For everyone" in html and "For sales only" in html
+
+
+def test_the_feed_stays_locked_until_the_current_policy_is_acknowledged(client, certified, live_post, at_start):
+    policy = PolicyVersion(version=1, title="Policy", body="Be kind.")
+    db.session.add(policy)
+    db.session.commit()
+    status, html = feed_html(client, certified)
+    assert status == 200 and "Your feed is locked" in html and 'href="/policy"' in html
+    assert live_post.title not in html
+    assert client.get(f"/feed/{live_post.id}").status_code == 404
+    db.session.add(PolicyAcknowledgement(user_id=certified.id, policy_version_id=policy.id, acknowledged_at=START))
+    db.session.commit()
+    assert live_post.title in feed_html(client, certified)[1]
+
+
+def test_a_card_shows_image_title_body_goal_and_share_buttons(client, certified, marketing, reviewer, at_start):
+    goal = create_goal(name="Reach new audiences", why="Colleagues reach *further* than our page.")
+    post = create_live_post(marketing, reviewer, goal_id=goal.id, title="Open day")
+    post.image_name, post.image_type, post.image_alt = "x.png", "image/png", "Our office"
+    db.session.commit()
+    html = feed_html(client, certified)[1]
+    assert f'src="/feed/{post.id}/image"' in html and 'alt="Our office"' in html
+    assert "Open day" in html and "<strong>spring event</strong>" in html
+    assert "Why we ask you to share this" in html and "Reach new audiences" in html
+    assert "<em>further</em>" in html
+    for network in ("x", "whatsapp", "email"):
+        assert f'action="/feed/{post.id}/share/{network}"' in html
+    for network in ("linkedin", "facebook"):
+        assert f'href="/feed/{post.id}/share/{network}"' in html and f'data-share-post="/feed/{post.id}/share/{network}"' in html
+    assert f'data-share-native="/feed/{post.id}/share/other"' in html
+
+
+def test_the_feed_is_newest_first_and_paged(client, certified, marketing, reviewer, at_start):
+    for n in range(12):
+        create_live_post(marketing, reviewer, title=f"Post number {n:02d}", publish_at=START - timedelta(hours=12 - n))
+    db.session.commit()
+    html = feed_html(client, certified)[1]
+    assert html.index("Post number 11") < html.index("Post number 02")
+    assert "Post number 01" not in html and "Page 1 of 2" in html
+    assert "Post number 01" in feed_html(client, certified, "/feed?page=2")[1]
+
+
+def test_the_feed_works_on_a_phone_without_javascript(client, certified, live_post, at_start):
+    html = feed_html(client, certified)[1]
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+    # Every share control is a real form or link: without JavaScript each one still works.
+    assert html.count('class="secondary block"') == 3 and html.count('class="button secondary"') >= 2
+    assert " style=" not in html and "onclick" not in html
+    assert len(html.encode()) < 20_000
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, *args, **kwargs):
+        self.count += 1
+
+
+@pytest.fixture
+def count_queries(app):
+    def run(client, path):
+        counter = QueryCounter()
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+        return counter.count
+    return run
+
+
+def test_the_feed_makes_the_same_number_of_queries_for_2_or_10_posts(client, certified, marketing, reviewer,
+                                                                     count_queries, at_start):
+    goal = create_goal()
+    sales = create_department("Sales")
+    for n in range(2):
+        create_live_post(marketing, reviewer, title=f"First {n}", goal_id=goal.id)
+    db.session.commit()
+    login(client, certified)
+    few = count_queries(client, "/feed")
+    for n in range(8):
+        create_live_post(marketing, reviewer, title=f"More {n}", goal_id=create_goal(slug=f"g{n}").id,
+                         department_ids=[certified.department_id, sales.id])
+    db.session.commit()
+    many = count_queries(client, "/feed")
+    assert few == many, (few, many)
+    assert many <= 12
