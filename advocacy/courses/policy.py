@@ -20,3 +20,15 @@ def has_acknowledged_current(user_id: int) -> bool:
         select(PolicyAcknowledgement.id).where(PolicyAcknowledgement.user_id == user_id,
                                                PolicyAcknowledgement.policy_version_id == policy.id)
     ) is not None
+
+
+def has_acknowledged(user_id: int, policy_id: int) -> bool:
+    return db.session.scalar(
+        select(PolicyAcknowledgement.id).where(PolicyAcknowledgement.user_id == user_id,
+                                               PolicyAcknowledgement.policy_version_id == policy_id)
+    ) is not None
+
+
+def acknowledgement_of(user_id: int, policy_id: int) -> PolicyAcknowledgement | None:
+    return db.session.scalar(select(PolicyAcknowledgement).where(
+        PolicyAcknowledgement.user_id == user_id, PolicyAcknowledgement.policy_version_id == policy_id))

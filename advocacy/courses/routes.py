@@ -1,10 +1,132 @@
-from flask import Blueprint, render_template
-from flask_login import login_required
+"""The learner's pages: home, course, lesson reader, "done, next", asking for the expert tier.
+
+Goals, policy and tier administration live in goal_routes.py, policy_routes.py and tier_routes.py
+on the same blueprint.
+"""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..clock import utcnow
+from ..extensions import db
+from ..markdown import render
+from .eligibility import eligibility_for
+from .home import eligibility_from, grants_of, home_for
+from .learning import CourseView, certification_states, lesson_body, load_courses
+from .models import Goal, course_goal, lesson_goal
+from .tiers import tier_label
+from .services import mark_lesson_read, remember_lesson_opened, request_expert
 
 bp = Blueprint("courses", __name__)
+bp.add_app_template_global(tier_label, "tier_label")
+
+
+def reading_language() -> str:
+    """The person's language (or the browser's); lessons fall back to English where untranslated."""
+    return str(get_locale())
+
+
+def course_or_404(slug: str) -> CourseView:
+    views = load_courses(current_user.id, reading_language(), slug=slug)
+    if not views:
+        abort(404)
+    return views[0]
+
+
+def lesson_or_404(view: CourseView, lesson_slug: str):
+    lesson = next((lesson for lesson in view.lessons if lesson.slug == lesson_slug), None)
+    if lesson is None:
+        abort(404)  # unknown, retired, or not written in any language we read
+    return lesson
+
+
+def commit_quietly() -> None:
+    """Two taps or two tabs may record the same thing at once; the database keeps one."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+
+
+def locked_page(view: CourseView, status):
+    certifications = certification_states(current_user.id, utcnow())
+    return render_template("courses/locked.html", view=view, status=status, certifications=certifications), 403
 
 
 @bp.get("/home")
 @login_required
 def home():
-    return render_template("main/coming.html", area="learn")
+    now = utcnow()
+    return render_template("courses/home.html", page=home_for(current_user, reading_language(), now), now=now)
+
+
+@bp.get("/courses/<slug>")
+@login_required
+def course(slug):
+    view = course_or_404(slug)
+    now = utcnow()
+    grants, certifications = grants_of(current_user.id), certification_states(current_user.id, now)
+    status = eligibility_from(current_user, grants, certifications)[view.tier]
+    goals = db.session.scalars(select(Goal).join(course_goal).where(
+        course_goal.c.course_id == view.course.id, Goal.retired_at.is_(None)).options(selectinload(Goal.texts))).all()
+    return render_template("courses/course.html", view=view, status=status, certification=certifications.get(view.tier),
+                           certifications=certifications, grant=grants.get(view.tier),
+                           goals=goals, intro=render(view.text.intro, trusted=True), language=reading_language())
+
+
+@bp.get("/courses/<slug>/<lesson_slug>")
+@login_required
+def lesson(slug, lesson_slug):
+    view = course_or_404(slug)
+    lesson = lesson_or_404(view, lesson_slug)
+    now = utcnow()
+    status = eligibility_for(current_user, now)[view.tier]
+    if not status.open:
+        return locked_page(view, status)
+    if remember_lesson_opened(current_user.id, view.course.id, lesson.id, now):
+        commit_quietly()
+    goals = db.session.scalars(select(Goal).join(lesson_goal).where(
+        lesson_goal.c.lesson_id == lesson.id, Goal.retired_at.is_(None)).options(selectinload(Goal.texts))).all()
+    previous, following = view.neighbours(lesson.id)
+    return render_template("courses/lesson.html", view=view, lesson=lesson, previous=previous, following=following,
+                           body=render(lesson_body(lesson.version.id), trusted=True), goals=goals,
+                           language=reading_language(), number=view.lessons.index(lesson) + 1)
+
+
+@bp.post("/courses/<slug>/<lesson_slug>/done")
+@login_required
+def lesson_done(slug, lesson_slug):
+    view = course_or_404(slug)
+    lesson = lesson_or_404(view, lesson_slug)
+    now = utcnow()
+    status = eligibility_for(current_user, now)[view.tier]
+    if not status.open:
+        return locked_page(view, status)
+    mark_lesson_read(current_user.id, lesson.id, lesson.version.id, now)
+    commit_quietly()
+    lesson.read = True
+    target = view.neighbours(lesson.id)[1] or view.next_lesson
+    if target is not None:
+        return redirect(url_for("courses.lesson", slug=slug, lesson_slug=target.slug))
+    flash(_("You have read every lesson of this course. Next: the quiz."), "success")
+    return redirect(url_for("courses.course", slug=slug) + "#quiz")
+
+
+@bp.post("/tiers/expert/request")
+@login_required
+def ask_for_expert():
+    status = eligibility_for(current_user, utcnow())["expert"]
+    if not status.can_request:
+        flash(_("You have already asked for the expert course."), "info")
+        return redirect(url_for("courses.home"))
+    request_expert(current_user.id, utcnow())
+    commit_quietly()
+    flash(_("Thank you. Marketing will look at your request for the expert course."), "success")
+    return redirect(url_for("courses.home"))
+
+
+from . import goal_routes, policy_routes, tier_routes  # noqa: E402,F401  (routes on this blueprint)

@@ -10,3 +10,10 @@ def tier_below(tier: str) -> str | None:
 
 def tier_rank(tier: str) -> int:
     return TIERS.index(tier)
+
+
+def tier_label(tier: str) -> str:
+    """The tier's name in the interface language."""
+    from flask_babel import gettext as _
+
+    return {"basic": _("Basic"), "advanced": _("Advanced"), "expert": _("Expert")}.get(tier, tier)

@@ -154,3 +154,27 @@ def certify(user, tier: str, passed_at: datetime, months: int = 12, expires_at: 
     db.session.add(cert)
     db.session.flush()
     return cert
+
+
+class QueryCounter:
+    """Counts the SQL statements sent while it is active (sqlalchemy before_cursor_execute)."""
+
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def _count(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def __len__(self):
+        return len(self.statements)

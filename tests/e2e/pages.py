@@ -36,6 +36,14 @@ PAGES = [
     MainPage("marketing's posts", "/posts", who="marketing"),
     MainPage("review queue", "/review", who="reviewer"),
     MainPage("organisation settings", "/admin", who="admin"),
+    MainPage("course", "/courses/basic", who="employee"),
+    MainPage("lesson", "/courses/basic/why-we-are-social", who="employee"),
+    MainPage("locked lesson", "/courses/expert/dialogue-and-confrontation", who="employee", status=403),
+    MainPage("why we are social", "/why", who="employee"),
+    MainPage("policy", "/policy", who="employee"),
+    MainPage("goals", "/goals", who="marketing"),
+    MainPage("policy acknowledgements", "/hr/policy", who="hr"),
+    MainPage("new policy version", "/admin/policy/new", who="admin"),
 ]
 
 # Where each role lands after logging in (advocacy/main/routes.py ROLE_HOMES).
