@@ -108,6 +108,7 @@ NAV = (
     ("manager", "reports.team", _l("My team")),
     ("hr", "reports.hr_dashboard", _l("HR")),
     ("marketing", "feed.manage", _l("Posts")),
+    ("marketing", "reports.analytics_overview", _l("Analytics")),
     ("reviewer", "feed.review_queue", _l("Review")),
     ("admin", "main.admin_home", _l("Admin")),
 )

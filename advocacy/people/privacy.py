@@ -5,7 +5,6 @@ keeps the rows that reports count (certifications, progress, shares, clicks), no
 """
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import date, datetime
 
@@ -80,8 +79,15 @@ def clear_grant_notes(person: User) -> None:
     db.session.execute(update(TierGrant).where(TierGrant.user_id == person.id).values(note=""))
 
 
-# Other features' free text a person wrote: each hook blanks it for one person.
-ERASE_HOOKS = [clear_grant_notes]
+def clear_quiz_answers(person: User) -> None:
+    """What the person answered (short answers are free text); score and pass/fail stay."""
+    from ..quizzes.models import Attempt
+
+    db.session.execute(update(Attempt).where(Attempt.user_id == person.id).values(results=None))
+
+
+# Free text a person wrote, in other features' tables: each hook blanks it for one person.
+ERASE_HOOKS = [clear_grant_notes, clear_quiz_answers]
 
 
 # -- download my data ------------------------------------------------------------------------------
@@ -95,14 +101,6 @@ def plain(value):
 def rows_as_dicts(model, user_id: int, fields: tuple[str, ...], order_by: str) -> list[dict]:
     rows = db.session.scalars(select(model).where(model.user_id == user_id).order_by(getattr(model, order_by)))
     return [{name: plain(getattr(row, name)) for name in fields} for row in rows]
-
-
-def optional_model(module: str, name: str):
-    """A model another feature adds; None while that feature is not there yet."""
-    try:
-        return getattr(importlib.import_module(f"advocacy.{module}"), name, None)
-    except ImportError:
-        return None
 
 
 def personal_data(user: User) -> dict:
@@ -134,14 +132,39 @@ def personal_data(user: User) -> dict:
         "due_dates": rows_as_dicts(DueDate, user.id, ("tier", "due_on"), "tier"),
         "reminders_received": rows_as_dicts(ReminderLog, user.id, ("kind", "subject", "sent_at"), "sent_at"),
     }
-    for section, collect in DATA_SECTIONS.items():
-        data[section] = collect(user)
+    data.update(learning_and_sharing(user.id))
     return data
+
+
+def learning_and_sharing(user_id: int) -> dict:
+    """Lessons read, quiz attempts, and shares with the clicks each tracked link brought."""
+    from ..courses.models import Course, Lesson, LessonProgress
+    from ..feed.models import Click, Post, Share, TrackedLink
+    from ..quizzes.models import Attempt
+
+    lessons = db.session.execute(
+        select(Course.tier, Course.slug, Lesson.slug, LessonProgress.read_at)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id).join(Course, Course.id == Lesson.course_id)
+        .where(LessonProgress.user_id == user_id).order_by(LessonProgress.read_at))
+    attempts = db.session.execute(
+        select(Course.tier, Attempt.started_at, Attempt.submitted_at, Attempt.score, Attempt.passed)
+        .join(Course, Course.id == Attempt.course_id).where(Attempt.user_id == user_id).order_by(Attempt.started_at))
+    shares = db.session.execute(
+        select(Post.title, Share.network, Share.shared_at).join(Post, Post.id == Share.post_id)
+        .where(Share.user_id == user_id).order_by(Share.shared_at))
+    clicks = db.session.execute(
+        select(Post.title, TrackedLink.network, func.count(Click.id)).join(Post, Post.id == TrackedLink.post_id)
+        .join(Click, Click.link_id == TrackedLink.id).where(TrackedLink.user_id == user_id)
+        .group_by(Post.title, TrackedLink.network).order_by(Post.title, TrackedLink.network))
+    return {
+        "lessons_read": [{"tier": t, "course": c, "lesson": slug, "read_at": plain(at)} for t, c, slug, at in lessons],
+        "quiz_attempts": [{"tier": t, "started_at": plain(s), "submitted_at": plain(e), "score": score, "passed": ok}
+                          for t, s, e, score, ok in attempts],
+        "shares": [{"post": title, "network": n, "shared_at": plain(at)} for title, n, at in shares],
+        "clicks_on_your_links": [{"post": title, "network": n, "clicks": count} for title, n, count in clicks],
+    }
 
 
 def export_as_json(user: User) -> str:
     return json.dumps(personal_data(user), indent=2, ensure_ascii=False)
 
-
-# Sections other features contribute: name -> function(user) returning JSON-ready values.
-DATA_SECTIONS: dict = {}

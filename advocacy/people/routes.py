@@ -8,7 +8,7 @@ from ..auth.guards import role_required
 from ..extensions import db
 from . import imports, privacy
 from .forms import ImportApplyForm, ImportUploadForm, PrivacyForm
-from .models import Department, User
+from .models import Department, User, get_organisation
 
 bp = Blueprint("people", __name__)
 
@@ -100,12 +100,14 @@ def erase(person_id):
 def my_privacy():
     form = PrivacyForm(leaderboard_opt_in=current_user.leaderboard_opt_in,
                        digest=current_user.digest_unsubscribed_at is None)
+    leaderboards = get_organisation().leaderboards_enabled
     if form.validate_on_submit():
-        privacy.save_choices(current_user, leaderboard=form.leaderboard_opt_in.data, digest=form.digest.data)
+        privacy.save_choices(current_user, leaderboard=form.leaderboard_opt_in.data and leaderboards,
+                             digest=form.digest.data)
         db.session.commit()
         flash(_("Your choices are saved."), "success")
         return redirect(url_for("people.my_privacy"))
-    return render_template("people/privacy.html", form=form)
+    return render_template("people/privacy.html", form=form, leaderboards=leaderboards)
 
 
 @bp.get("/account/data")

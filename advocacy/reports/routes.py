@@ -124,4 +124,4 @@ def set_due(person_id):
     return redirect(url_for("reports.transcript", person_id=person.id))
 
 
-from . import privacy_routes  # noqa: E402,F401  (registers the audit log, leaderboard and unsubscribe)
+from . import analytics_routes, measures, privacy_routes  # noqa: E402,F401  (more routes on bp; the advocates KPI)

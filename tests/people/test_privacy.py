@@ -101,3 +101,24 @@ def test_the_person_list_searches_safely(client, db, hr, employee, other_employe
     assert "Emma Employee" in html and "Otto Other" not in html
     html = client.get("/people?q=%25").get_data(as_text=True)
     assert "Nobody matches" in html, "a % is a character, not a wildcard"
+
+
+def test_my_data_holds_lessons_shares_and_the_clicks_they_brought(client, db, employee, marketing, reviewer, frozen):
+    from datetime import timedelta
+
+    from ..feed.factories import create_live_post
+    from ..reports.factories import create_lesson, read_lesson
+    from ..reports.test_analytics import click, share
+
+    frozen(START)
+    read_lesson(employee, create_lesson("basic", "platforms"))
+    post = create_live_post(marketing, reviewer, title="Spring event")
+    click(share(employee, post, "linkedin", START - timedelta(hours=5)), START - timedelta(hours=1), times=2)
+    db.session.commit()
+    login(client, employee)
+    data = json.loads(client.get("/account/data").get_data(as_text=True))
+    assert data["lessons_read"][0]["lesson"] == "platforms"
+    assert data["shares"] == [{"post": "Spring event", "network": "linkedin",
+                               "shared_at": (START - timedelta(hours=5)).isoformat()}]
+    assert data["clicks_on_your_links"] == [{"post": "Spring event", "network": "linkedin", "clicks": 2}]
+    assert data["quiz_attempts"] == []

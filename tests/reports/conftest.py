@@ -45,3 +45,17 @@ def smtp(app):
     finally:
         controller.stop()
         app.config.update(saved)
+
+
+@pytest.fixture
+def world(world, frozen):
+    """Every role's person plus a live post, for the access tables."""
+    from advocacy.extensions import db
+
+    from ..conftest import START
+    from ..feed.factories import create_live_post
+
+    frozen(START)
+    post = create_live_post(world["marketing"], world["reviewer"])
+    db.session.commit()
+    return {**world, "post": post}

@@ -5,6 +5,7 @@ from ..access import Row, cases, check
 EVERYONE = dict(employee=200, manager=200, hr=200, marketing=200, reviewer=200, admin=200)
 HR_ONLY = dict(anon=302, employee=403, manager=403, hr=200, marketing=403, reviewer=403, admin=403)
 MANAGER_ONLY = dict(anon=302, employee=403, manager=200, hr=403, marketing=403, reviewer=403, admin=403)
+MARKETING_ONLY = dict(anon=302, employee=403, manager=403, hr=403, marketing=200, reviewer=403, admin=403)
 ADMIN_ONLY = dict(anon=302, employee=403, manager=403, hr=403, marketing=403, reviewer=403, admin=200)
 
 
@@ -36,6 +37,15 @@ ACCESS = [
         data={"tier": "basic", "due_on": "2026-05-01"},
         anon=302, employee=403, manager=403, hr=302, marketing=403, reviewer=403, admin=403),
     Row("POST", "/people/999999/due", rule="/people/<int:person_id>/due", data={"tier": "basic"}, hr=404),
+    Row("GET", "/analytics", **MARKETING_ONLY),
+    Row("GET", "/analytics?days=7", rule="/analytics", **MARKETING_ONLY),
+    Row("GET", lambda w: f"/analytics/posts/{w['post'].id}", rule="/analytics/posts/<int:post_id>", **MARKETING_ONLY),
+    Row("GET", "/analytics/posts/999999", rule="/analytics/posts/<int:post_id>", marketing=404, employee=403),
+    Row("GET", lambda w: f"/analytics/posts/{w['post'].id}.csv", rule="/analytics/posts/<int:post_id>.csv",
+        **MARKETING_ONLY),
+    Row("GET", "/analytics/posts/999999.csv", rule="/analytics/posts/<int:post_id>.csv", marketing=404, hr=403),
+    Row("GET", "/analytics/export/posts.csv", rule="/analytics/export/<table>.csv", **MARKETING_ONLY),
+    Row("GET", "/analytics/export/users.csv", rule="/analytics/export/<table>.csv", marketing=404, admin=403),
     Row("GET", "/admin/audit", **ADMIN_ONLY),
     Row("GET", "/admin/audit.csv", **ADMIN_ONLY),
     Row("GET", "/leaderboard", anon=302, **EVERYONE),
