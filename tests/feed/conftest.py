@@ -32,11 +32,15 @@ def feed_world(world, frozen):
     """Every role's person plus: a live basic post the (certified) employee and other employee may
     share, an advanced post, a draft in review, and a tracked link of the other employee's."""
     from advocacy.feed.sharing import record_share
+    from advocacy.feed.uploads import store_image
+
+    from .helpers import PNG
 
     frozen(START)
     certify(world["employee"], "basic")
     certify(world["other_employee"], "basic")
     live = create_live_post(world["marketing"], world["reviewer"], title="Live basic post")
+    live.image_name, live.image_type = store_image(PNG, "image/png"), "image/png"
     advanced = create_live_post(world["marketing"], world["reviewer"], title="Advanced post", min_tier="advanced")
     draft = create_post(world["marketing"], title="In review")
     from advocacy.feed import posts as post_service
