@@ -168,6 +168,11 @@ def sync_quiz(course, quiz_path: Path | None, settings: dict, language: str, err
             return 0
         return _retire(course, language)
     before = len(errors)
+    if any(error.path == str(course_md) for error in errors):
+        # The courses loader already reported this course.md (and left bad settings out): check
+        # the pool for its own errors, but do not report the same settings twice.
+        load_pool(Path(quiz_path), errors)
+        return 0
     if not settings:
         errors.append(ContentError(str(course_md), 1, "quiz.gift needs a [quiz] table in course.md "
                                                       "(questions, pass_mark, attempts_before_cooldown, "

@@ -56,8 +56,10 @@ def _closed_message(closed: services.QuizClosed) -> str:
 @login_required
 def start(slug):
     course = _course_or_404(slug)
-    state = services.quiz_state(current_user, course, _language(), utcnow())
-    return render_template("quizzes/start.html", state=state, text=course.text_in(_language()), now=utcnow())
+    now = utcnow()
+    services.close_late_attempt_of(current_user.id, course.id, now)
+    state = services.quiz_state(current_user, course, _language(), now)
+    return render_template("quizzes/start.html", state=state, text=course.text_in(_language()), now=now)
 
 
 @bp.post("/courses/<slug>/quiz")

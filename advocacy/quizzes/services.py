@@ -99,10 +99,6 @@ class QuizState:
     certification: Certification | None
     pool_size: int = 0
 
-    @property
-    def can_start(self) -> bool:
-        return self.open_attempt is not None or (self.version is not None and self.gate.open and self.opens_at is None)
-
 
 def quiz_state(user, course: Course, language: str, now: datetime) -> QuizState:
     quiz = quiz_for(course.id, language)
@@ -194,6 +190,13 @@ def close_if_late(attempt: Attempt, now: datetime) -> bool:
     db.session.commit()
     db.session.refresh(attempt)
     return True
+
+
+def close_late_attempt_of(user_id: int, course_id: int, now: datetime) -> None:
+    """Close the person's open attempt at this course if its time ran out (so pages show the truth)."""
+    attempt = open_attempt_of(user_id, course_id)
+    if attempt is not None:
+        close_if_late(attempt, now)
 
 
 def submit_attempt(attempt: Attempt, form: dict[str, list[str]], now: datetime) -> Attempt:

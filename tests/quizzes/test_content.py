@@ -217,3 +217,12 @@ def test_the_shipped_curriculum_quizzes_load(db, quiz_path):
     errors: list[ContentError] = []
     assert sync_quiz(course, quiz_path, settings, quiz_path.parent.parent.name, errors) > 0
     assert errors == []
+
+
+def test_settings_the_courses_loader_already_reported_are_not_reported_twice(db, tmp_path):
+    course = create_course()
+    course_md = str(tmp_path / "course.md")
+    errors = [ContentError(course_md, 8, "`quiz.pass_mark` must be a number")]
+    settings = {k: v for k, v in SETTINGS.items() if k != "pass_mark"}
+    assert sync_quiz(course, write_gift(tmp_path, SMALL_GIFT + "\nBroken {=a\n"), settings, "en", errors) == 0
+    assert [e.path for e in errors] == [course_md, str(tmp_path / "quiz.gift")]

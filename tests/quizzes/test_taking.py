@@ -1,5 +1,4 @@
 """Taking a quiz through the pages: start, answer, hand in, result, retry, cooldown, time limit."""
-import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -245,3 +244,13 @@ def test_question_text_is_sanitised(client, db, employee, tmp_path):
     html = client.get(begin(client)).get_data(as_text=True)
     assert "<b>one</b>" in html and "<strong>this</strong>" in html
     assert "<script>alert" not in html and "onerror" not in html
+
+
+def test_the_start_page_closes_an_attempt_whose_time_ran_out(client, course, employee, frozen):
+    frozen(START)
+    login(client, employee)
+    begin(client)
+    frozen(START + timedelta(hours=1))
+    html = client.get("/courses/basic/quiz").get_data(as_text=True)
+    assert "Continue the quiz" not in html and "1 attempt left before a pause." in html
+    assert the_attempt().timed_out
