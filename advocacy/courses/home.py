@@ -1,13 +1,13 @@
 """The employee's home: one obvious next step, each tier's state, due dates.
 
-next_step() and due_date() are pure; home_for() loads what they need in a fixed number of queries.
+next_step() is pure; home_for() loads what it needs in a fixed number of queries.
 Order of next steps: acknowledge the policy, read the next lesson, take the quiz, renew an
 expiring or expired certification, share.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -16,7 +16,7 @@ from .eligibility import TierStatus, statuses
 from .learning import CertificationState, CourseView, LessonView, by_tier, certification_states, load_courses
 from .models import TierGrant
 from .policy import current_policy, has_acknowledged
-from .tiers import TIERS, tier_below
+from .tiers import TIERS
 
 RENEW_WITHIN_DAYS = 30
 
@@ -62,29 +62,13 @@ def next_step(*, acknowledged: bool, courses: dict[str, list[CourseView]], eligi
 
 # -- due dates -----------------------------------------------------------------------------------
 
-def due_date(tier: str, *, start_date: date | None, opened_on: date | None, organisation) -> date | None:
-    """Basic is due a number of days after the person started; advanced and expert a number of days
-    after the tier opened for them (the later of approval and passing the tier below)."""
-    days = {"basic": organisation.basic_due_days, "advanced": organisation.advanced_due_days,
-            "expert": organisation.expert_due_days}[tier]
-    begin = start_date if tier == "basic" else opened_on
-    return begin + timedelta(days=days) if begin else None
+def due_dates_for(user) -> dict[str, date | None]:
+    """Each tier's due date by the reports feature's rule (HR's date for the person if set, else
+    the organisation's days after the tier opened), so Learn and HR's lists always agree."""
+    from ..reports.deadlines import default_due_date, due_days, due_facts, set_due_dates
 
-
-def opened_on(tier: str, status: TierStatus, grant: TierGrant | None,
-              certifications: dict[str, CertificationState]) -> date | None:
-    if not status.open or tier == "basic":
-        return None
-    dates = [certifications[tier_below(tier)].passed_at.date()]
-    if grant is not None and grant.status == "approved" and grant.decided_at is not None:
-        dates.append(grant.decided_at.date())
-    return max(dates)
-
-
-def due_dates(user, *, eligibility, grants: dict[str, TierGrant], certifications, organisation) -> dict[str, date | None]:
-    return {tier: due_date(tier, start_date=user.start_date, organisation=organisation,
-                           opened_on=opened_on(tier, eligibility[tier], grants.get(tier), certifications))
-            for tier in TIERS}
+    facts, chosen, days = due_facts(user), set_due_dates(user.id), due_days()
+    return {tier: chosen.get(tier) or default_due_date(tier, facts, days) for tier in TIERS}
 
 
 def grants_of(user_id: int) -> dict[str, TierGrant]:
@@ -96,18 +80,6 @@ def eligibility_from(user, grants: dict[str, TierGrant], certifications) -> dict
     return statuses(department_advanced=bool(department and department.advanced_eligible),
                     grants={tier: g.status for tier, g in grants.items()},
                     valid_tiers={tier for tier, c in certifications.items() if c.valid})
-
-
-def due_date_for(user, tier: str, now: datetime | None = None) -> date | None:
-    """When `tier` is due for `user` (None: no date applies). For one person; lists use due_date()."""
-    from ..clock import utcnow
-    from ..people.models import get_organisation
-
-    now = now or utcnow()
-    grants, certifications = grants_of(user.id), certification_states(user.id, now)
-    eligibility = eligibility_from(user, grants, certifications)
-    return due_dates(user, eligibility=eligibility, grants=grants, certifications=certifications,
-                     organisation=get_organisation())[tier]
 
 
 # -- the page ------------------------------------------------------------------------------------
@@ -147,15 +119,12 @@ class HomePage:
 
 
 def home_for(user, language: str, now: datetime) -> HomePage:
-    from ..people.models import get_organisation
-
     courses = by_tier(load_courses(user.id, language))
     grants, certifications = grants_of(user.id), certification_states(user.id, now)
     eligibility = eligibility_from(user, grants, certifications)
     policy = current_policy()
     acknowledged = policy is None or has_acknowledged(user.id, policy.id)
-    dues = due_dates(user, eligibility=eligibility, grants=grants, certifications=certifications,
-                     organisation=get_organisation())
+    dues = due_dates_for(user)
     cards = [TierCard(tier, eligibility[tier], courses[tier], certifications.get(tier), grants.get(tier), dues[tier])
              for tier in TIERS]
     step = next_step(acknowledged=acknowledged, courses=courses, eligibility=eligibility,

@@ -3,6 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..auth.guards import role_required
@@ -70,7 +71,12 @@ def new_policy():
         else:
             policy = publish_policy(current_user.id, form.title.data.strip(), (form.summary.data or "").strip(),
                                     form.body.data, utcnow())
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:  # another admin published the same number a moment ago
+                db.session.rollback()
+                flash(_("Someone published a new version at the same moment. Read it, then try again."), "error")
+                return redirect(url_for("courses.policy"))
             flash(_("Version %(n)d of the policy is published. Everyone is asked to acknowledge it.", n=policy.version),
                   "success")
             return redirect(url_for("courses.policy"))

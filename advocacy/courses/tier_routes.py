@@ -13,7 +13,7 @@ from ..people.models import User
 from ..quizzes.models import Certification
 from .forms import AssignAdvancedForm, DecisionForm
 from .models import TierGrant
-from .routes import bp
+from .routes import bp, commit_quietly
 from .services import assign_advanced, decide_expert_request, remove_advanced
 
 
@@ -39,7 +39,7 @@ def advanced_people():
                 flash(_("%(name)s may now take the advanced course.", name=person.name), "success")
             else:
                 flash(_("%(name)s could already take the advanced course.", name=person.name), "info")
-            db.session.commit()
+            commit_quietly()  # a double click assigns once
             return redirect(url_for("courses.advanced_people"))
     return render_template("courses/advanced_people.html", form=form,
                            grants=grants_with_people("advanced", "approved"))

@@ -157,6 +157,17 @@ def test_the_home_page_shows_due_and_overdue(client, db, curriculum, employee, f
     assert "Overdue since Mar 22, 2026" in text(client.get("/home"))
 
 
+def test_a_due_date_hr_set_for_the_person_wins(client, db, curriculum, employee, frozen):
+    from advocacy.reports.models import DueDate
+
+    frozen(START)
+    employee.start_date = date(2026, 2, 20)
+    db.session.add(DueDate(user_id=employee.id, tier="basic", due_on=date(2026, 4, 30), set_at=START))
+    db.session.commit()
+    login(client, employee)
+    assert "Due Apr 30, 2026" in text(client.get("/home"))
+
+
 def test_a_retired_lesson_disappears_but_its_progress_stays(app, client, db, curriculum, employee):
     login(client, employee)
     client.post("/courses/basic/lesson-3/done")

@@ -31,7 +31,8 @@ E2E_ENV: dict[str, str] = {}
 
 # People besides the demo logins, for tests that must not disturb the shared logins
 # (logging out rotates a person's session token, which ends their other sessions).
-EXTRA_PEOPLE = {"leaver": ("leaver@demo.example", "Lee Leaver", "employee")}
+EXTRA_PEOPLE = {"leaver": ("leaver@demo.example", "Lee Leaver", "employee"),
+                "newcomer": ("newcomer@demo.example", "Nina Newcomer", "employee")}
 
 
 @dataclass
