@@ -50,7 +50,8 @@ class PostForm(Form):
                          description=_l("Markdown: **bold**, *italic*, lists and links."))
     link = URLField(_l("Link"), validators=[DataRequired(message=_l("Enter the link the post is about."))],
                     description=_l("The page people will open: http:// or https:// only."))
-    image = FileField(_l("Image (optional)"), description=_l("JPEG, PNG or WebP, at most 2 MB."))
+    image = FileField(_l("Image (optional)"), description=_l("JPEG, PNG or WebP, at most 2 MB."),
+                      render_kw={"accept": "image/jpeg,image/png,image/webp"})
     image_alt = StringField(_l("Image description"), validators=[Length(max=300)],
                             description=_l("What the image shows, for people who cannot see it."))
     remove_image = BooleanField(_l("Remove the image"))
