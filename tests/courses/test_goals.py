@@ -134,3 +134,12 @@ def test_adding_a_measurement_and_retiring_and_restoring(client, db, marketing, 
     client.post(f"/goals/{talent.id}/restore")
     login(client, employee)
     assert 'id="goal-talent"' in text(client.get("/why"))
+
+
+def test_text_typed_into_a_goal_is_shown_as_text(client, db, marketing, employee):
+    login(client, marketing)
+    client.post("/goals/new", data={**GOAL_FORM, "name": "<script>alert(1)</script>", "why": "<b>bold</b>"})
+    login(client, employee)
+    page = text(client.get("/why"))
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>bold</b>" not in page

@@ -116,3 +116,9 @@ def test_no_policy_yet(client, db, employee):
     login(client, employee)
     assert "There is no policy yet" in text(client.get("/policy"))
     assert has_acknowledged_current(employee.id)
+
+
+def test_acknowledging_needs_the_csrf_token(client, db, curriculum, employee, csrf_on):
+    login(client, employee)
+    assert client.post("/policy/acknowledge", data={"version": 1}).status_code == 400
+    assert db.session.scalar(select(PolicyAcknowledgement)) is None
