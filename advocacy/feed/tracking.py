@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Date, Integer, String, cast, exists, literal, select
+from sqlalchemy import Date, Integer, String, bindparam, cast, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..clock import UTCDateTime
@@ -66,10 +66,13 @@ class Target(NamedTuple):
     approved_slug: str | None
 
 
+# Built once: on the hot path only the parameters change.
+FIND_TARGET = (select(TrackedLink.id, TrackedLink.network, Post.status, Post.approved_link, Post.approved_slug)
+               .join(Post, Post.id == TrackedLink.post_id).where(TrackedLink.code == bindparam("code")))
+
+
 def find_target(code: str) -> Target | None:
-    row = db.session.execute(
-        select(TrackedLink.id, TrackedLink.network, Post.status, Post.approved_link, Post.approved_slug)
-        .join(Post, Post.id == TrackedLink.post_id).where(TrackedLink.code == code)).first()
+    row = db.session.execute(FIND_TARGET, {"code": code}).first()
     return Target(*row) if row else None
 
 
@@ -83,24 +86,34 @@ def redirect_url(target_link: str, network: str, campaign: str) -> str:
     return rules.with_utm(target_link, network, campaign)
 
 
-def count_click(link_id: int, secret: str, address: str, user_agent: str, now: datetime) -> bool:
-    """Insert the click unless this visitor was counted on this link in the last 24 hours. One
-    statement: the unique key (link, visitor, day) settles races within a day, and the NOT EXISTS
-    looks for the same visitor under yesterday's key. True when the click was counted."""
-    today, yesterday = now.date(), now.date() - timedelta(days=1)
+@lru_cache(maxsize=2)
+def click_statement(dialect_name: str):
+    """INSERT a click ... unless the visitor was counted under yesterday's key in the last 24 hours
+    ... ON CONFLICT (link, visitor, day) DO NOTHING. PostgreSQL wants a type for a bare parameter
+    in a SELECT list; SQLite must not get one (CAST(... AS DATE) would turn a date into a number)."""
+    postgres = dialect_name == "postgresql"
+
+    def param(name, type_):
+        value = bindparam(name, type_=type_)
+        return cast(value, type_) if postgres else value
+
     seen_yesterday = exists().where(
-        Click.link_id == link_id, Click.day == yesterday,
-        Click.visitor == visitor_hash(secret, yesterday, address, user_agent),
-        Click.clicked_at > now - REPEAT_WINDOW)
-    postgres = db.engine.dialect.name == "postgresql"
-
-    def value(data, type_):
-        # PostgreSQL wants a type for a bare parameter in a SELECT list; SQLite must not get one
-        # (CAST(... AS DATE) would turn a date into a number there).
-        return cast(literal(data, type_), type_) if postgres else literal(data, type_)
-
-    row = select(value(link_id, Integer()), value(visitor_hash(secret, today, address, user_agent), String(64)),
-                 value(today, Date()), value(now, UTCDateTime())).where(~seen_yesterday)
+        Click.link_id == bindparam("link_id"), Click.day == bindparam("yesterday", type_=Date()),
+        Click.visitor == bindparam("yesterday_visitor"), Click.clicked_at > bindparam("since", type_=UTCDateTime()))
+    row = select(param("link_id", Integer()), param("visitor", String(64)), param("today", Date()),
+                 param("now", UTCDateTime())).where(~seen_yesterday)
     dialect = postgresql if postgres else sqlite
-    statement = dialect.insert(Click).from_select(["link_id", "visitor", "day", "clicked_at"], row)
-    return db.session.execute(statement.on_conflict_do_nothing()).rowcount == 1
+    # The table, not the class: with a dict of parameters an ORM insert would become a bulk insert.
+    insert = dialect.insert(Click.__table__)
+    return insert.from_select(["link_id", "visitor", "day", "clicked_at"], row).on_conflict_do_nothing()
+
+
+def count_click(link_id: int, secret: str, address: str, user_agent: str, now: datetime) -> bool:
+    """Count the click unless this visitor was counted on this link in the last 24 hours: the
+    unique key (link, visitor, day) settles races within a day, and the statement looks for the
+    same visitor under yesterday's key. True when the click was counted."""
+    today, yesterday = now.date(), now.date() - timedelta(days=1)
+    values = {"link_id": link_id, "visitor": visitor_hash(secret, today, address, user_agent), "today": today,
+              "now": now, "yesterday": yesterday, "since": now - REPEAT_WINDOW,
+              "yesterday_visitor": visitor_hash(secret, yesterday, address, user_agent)}
+    return db.session.execute(click_statement(db.engine.dialect.name), values).rowcount == 1
