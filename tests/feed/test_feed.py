@@ -186,3 +186,26 @@ def test_the_feed_makes_the_same_number_of_queries_for_2_or_10_posts(client, cer
     many = count_queries(client, "/feed")
     assert few == many, (few, many)
     assert many <= 12
+
+
+def test_my_shares_and_the_post_list_make_the_same_number_of_queries_at_two_sizes(
+        client, certified, marketing, reviewer, count_queries, at_start):
+    from advocacy.feed.sharing import record_share
+
+    def add_posts(n, prefix):
+        for i in range(n):
+            post = create_live_post(marketing, reviewer, title=f"{prefix} {i}")
+            record_share(post, certified.id, "x", START)
+            record_share(post, certified.id, "linkedin", START)
+        db.session.commit()
+
+    add_posts(2, "few")
+    login(client, certified)
+    few_mine = count_queries(client, "/feed/mine")
+    login(client, marketing)
+    few_posts = count_queries(client, "/posts")
+    add_posts(8, "more")
+    login(client, certified)
+    assert count_queries(client, "/feed/mine") == few_mine
+    login(client, marketing)
+    assert count_queries(client, "/posts") == few_posts
