@@ -76,9 +76,15 @@ DEMO_PEOPLE = (
 
 @click.command("demo")
 @click.option("--password", default=None, help="Password for every demo login (random when not given).")
+@click.option("--employees", type=click.IntRange(min=0, max=200000), default=0,
+              help="Also build a synthetic organisation of this many people with their training and sharing.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed for --employees.")
 @with_appcontext
-def demo_command(password):
-    """Create a demo organisation with one login per role at <role>@demo.example (idempotent)."""
+def demo_command(password, employees, seed):
+    """Create a demo organisation with one login per role at <role>@demo.example (idempotent).
+
+    With --employees N, add synthetic people (person00000@demo.example ...) up to N, who share the
+    demo password."""
     org = get_organisation()
     db.session.add(org)
     if org.name == "Our organisation":
@@ -110,6 +116,26 @@ def demo_command(password):
     click.echo(f"Demo organisation: {org.name}. Logins:")
     for role, email, shown in lines:
         click.echo(f"  {role:<10} {email:<26} {shown}")
+    if employees:
+        build_synthetic(employees, password_hash, seed)
+
+
+def build_synthetic(employees: int, password_hash: str, seed: int) -> None:
+    import time
+
+    from .demo import build_organisation
+
+    started = time.perf_counter()
+    marketing = find_user_by_email("marketing@demo.example")
+    reviewer = find_user_by_email("reviewer@demo.example")
+    counts = build_organisation(employees, password_hash, marketing, reviewer, seed=seed)
+    db.session.commit()
+    if not counts["people"]:
+        click.echo(f"The synthetic organisation already has {employees} or more people.")
+        return
+    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+    click.echo(f"Synthetic organisation: {summary} ({time.perf_counter() - started:.1f} s). "
+               f"They log in as person00000@demo.example ... with the demo password.")
 
 
 people_cli = AppGroup("people", help="Import people from CSV.")

@@ -333,7 +333,10 @@ def plan_import(rows: list[PersonRow], known: dict[str, Known], *, may_grant_adm
             plan.new.append(row)
             continue
         changes = differences(row, current, may_grant_admin)
-        (plan.changed.append((row, changes)) if changes else plan.unchanged.append(row))
+        if changes:
+            plan.changed.append((row, changes))
+        else:
+            plan.unchanged.append(row)
     return plan
 
 

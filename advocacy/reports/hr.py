@@ -6,14 +6,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
-from ..auth.guards import report_ids_query
 from ..courses.models import PolicyAcknowledgement, PolicyVersion
 from ..courses.tiers import TIERS
 from ..extensions import db
 from ..people.models import User
 from ..quizzes.models import Certification
 from .deadlines import due_days
-from .status import Scope, due_dates_of, person_status
+from .status import Scope, due_dates_of, flag, person_status
 
 EXPIRY_WINDOW = timedelta(days=30)
 
@@ -37,20 +36,26 @@ def completion_matrix(now: datetime, scope: Scope) -> list[MatrixRow]:
     sums = [func.sum(getattr(status.c, f"{tier}_{what}")).label(f"{tier}_{what}")
             for tier in TIERS for what in ("assigned", "certified", "started", "overdue")]
     rows = db.session.execute(
-        select(status.c.department_id, status.c.department, func.count().label("people"), *sums)
+        select(status.c.department_id, status.c.department, func.count().label("people"),
+               func.sum(flag(any_overdue(status))).label("people_overdue"), *sums)
         .group_by(status.c.department_id, status.c.department).order_by(status.c.department)
     ).all()
     matrix = [matrix_row(row.department, row.department_id, row.people, row._mapping) for row in rows]
     if matrix:
         totals = {key: sum(int(r._mapping[key] or 0) for r in rows) for key in rows[0]._mapping.keys()
-                  if key.split("_", 1)[0] in TIERS}
+                  if key.split("_", 1)[0] in TIERS or key == "people_overdue"}
         matrix.append(matrix_row(None, None, sum(r.people for r in rows), totals, total=True))
     return matrix
+
+
+def any_overdue(status):
+    return or_(*(getattr(status.c, f"{tier}_overdue") == 1 for tier in TIERS))
 
 
 def matrix_row(department, department_id, people, values, total=False) -> MatrixRow:
     row = MatrixRow(department, department_id, people)
     row.total = total
+    row.people_overdue = int(values["people_overdue"] or 0)
     for tier in TIERS:
         cell = {what: int(values[f"{tier}_{what}"] or 0) for what in ("assigned", "certified", "started", "overdue")}
         cell["percent"] = percent(cell["certified"], cell["assigned"])
@@ -58,11 +63,14 @@ def matrix_row(department, department_id, people, values, total=False) -> Matrix
     return row
 
 
-def overdue_people(now: datetime, scope: Scope, *, limit: int | None = 200, offset: int = 0):
-    """People with at least one overdue tier, with their due dates; and how many there are."""
+def overdue_people(now: datetime, scope: Scope, *, limit: int | None = 200, offset: int = 0,
+                   total: int | None = None):
+    """People with at least one overdue tier, with their due dates; and how many there are
+    (counted here unless the caller knows it from the matrix)."""
     status = person_status(now, scope)
-    overdue = or_(*(getattr(status.c, f"{tier}_overdue") == 1 for tier in TIERS))
-    total = db.session.scalar(select(func.count()).select_from(status).where(overdue))
+    overdue = any_overdue(status)
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(status).where(overdue))
     stmt = select(status).where(overdue).order_by(status.c.department, status.c.name, status.c.user_id)
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
@@ -77,7 +85,7 @@ def overdue_people(now: datetime, scope: Scope, *, limit: int | None = 200, offs
     return people, total
 
 
-def expiring_certifications(now: datetime, scope: Scope):
+def expiring_certifications(now: datetime, scope: Scope, limit: int | None = None):
     """Valid certifications that expire within 30 days, soonest first."""
     stmt = (select(Certification.id, Certification.tier, Certification.expires_at, User.id.label("user_id"),
                    User.name, User.email, User.department_id)
@@ -87,7 +95,7 @@ def expiring_certifications(now: datetime, scope: Scope):
             .order_by(Certification.expires_at, User.name))
     if scope.department_id is not None:
         stmt = stmt.where(User.department_id == scope.department_id)
-    return db.session.execute(scope.apply(stmt, User.id)).all()
+    return db.session.execute(scope.apply(stmt, User.id).limit(limit)).all()
 
 
 def policy_coverage(scope: Scope):
@@ -107,12 +115,3 @@ def policy_coverage(scope: Scope):
     ).all()
     return [{"version": r.version, "title": r.title, "published": r.created_at, "acknowledged": r.acknowledged,
              "people": headcount, "percent": percent(r.acknowledged, headcount)} for r in rows]
-
-
-def managers_in_scope(scope: Scope):
-    """People who manage someone (for the manager filter), limited to the viewer's reach."""
-    managers = select(User.manager_id).where(User.manager_id.is_not(None)).distinct()
-    stmt = select(User.id, User.name).where(User.id.in_(managers), User.erased_at.is_(None)).order_by(User.name)
-    if scope.within is not None:
-        stmt = stmt.where(or_(User.id == scope.within, User.id.in_(report_ids_query(scope.within))))
-    return db.session.execute(stmt).all()

@@ -3,11 +3,13 @@ person's transcript, due dates, and CSV exports of every table."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..auth.guards import person_in_reach_or_404, report_ids, role_required
+from ..auth.services import normalise_email
 from ..clock import utcnow
 from ..extensions import db
-from ..people.models import Department
+from ..people.models import Department, User
 from . import exports, hr, transcript as transcripts
 from .charts import bar_chart
 from .deadlines import set_due_date
@@ -20,26 +22,35 @@ OVERDUE_ON_DASHBOARD = 50
 
 
 def scope_from_request(within: int | None) -> Scope:
+    """Filters from the query string. The manager filter takes an e-mail address (or an id, in
+    links); a manager may narrow to someone below them, never look at another team."""
     department_id = request.args.get("department", type=int)
-    manager_id = request.args.get("manager", type=int)
-    if within is not None and manager_id is not None and manager_id != within \
-            and manager_id not in report_ids(within):
-        abort(404)  # a manager may narrow to a manager below them, never look at another team
-    return Scope(within=within, department_id=department_id, manager_id=manager_id)
+    manager = (request.args.get("manager") or "").strip()[:254]
+    if not manager:
+        return Scope(within=within, department_id=department_id)
+    found = db.session.execute(select(User.id, User.email).where(
+        User.id == int(manager) if manager.isdigit() else User.email == normalise_email(manager))).first()
+    if within is not None and (found is None or (found.id != within and found.id not in report_ids(within))):
+        abort(404)
+    if found is None:
+        flash(_("Nobody has the e-mail address %(email)s; showing everyone.", email=manager), "warning")
+        return Scope(within=within, department_id=department_id)
+    return Scope(within=within, department_id=department_id, manager_id=found.id, manager_email=found.email)
 
 
 def dashboard(scope: Scope, area: str):
     now = utcnow()
     matrix = hr.completion_matrix(now, scope)
-    overdue, overdue_total = hr.overdue_people(now, scope, limit=OVERDUE_ON_DASHBOARD)
+    overdue, overdue_total = hr.overdue_people(now, scope, limit=OVERDUE_ON_DASHBOARD,
+                                               total=matrix[-1].people_overdue if matrix else 0)
     chart = bar_chart([(row.department or _("No department"), row.cells["basic"]["percent"] or 0)
                        for row in matrix if not row.total], maximum=100, unit="%")
     return render_template(
         "reports/dashboard.html", area=area, scope=scope, matrix=matrix, chart=chart,
-        overdue=overdue, overdue_total=overdue_total, expiring=hr.expiring_certifications(now, scope),
+        overdue=overdue, overdue_total=overdue_total, shown=OVERDUE_ON_DASHBOARD,
+        expiring=hr.expiring_certifications(now, scope, limit=OVERDUE_ON_DASHBOARD + 1),
         policy=hr.policy_coverage(scope), now=now,
-        departments=db.session.scalars(db.select(Department).order_by(Department.name)).all(),
-        managers=hr.managers_in_scope(scope))
+        departments=db.session.scalars(db.select(Department).order_by(Department.name)).all())
 
 
 @bp.get("/hr")

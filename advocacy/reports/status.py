@@ -29,13 +29,21 @@ class Scope:
     within: int | None = None
     department_id: int | None = None
     manager_id: int | None = None
+    manager_email: str | None = None  # shown in the filter form
 
     def apply(self, stmt, user_id_column):
         if self.within is not None:
             stmt = stmt.where(user_id_column.in_(report_ids_query(self.within)))
-        if self.manager_id is not None:
-            stmt = stmt.where(user_id_column.in_(report_ids_query(self.manager_id)))
+        if self.manager_id is not None and self.manager_id != self.within:
+            stmt = stmt.where(user_id_column.in_(team_of(self.manager_id)))
         return stmt
+
+
+def team_of(manager_id: int):
+    """report_ids_query under another name, so that it can sit beside it in one statement."""
+    tree = select(User.id).where(User.manager_id == manager_id).cte("filtered_team", recursive=True)
+    tree = tree.union(select(User.id).where(User.manager_id == tree.c.id))
+    return select(tree.c.id)
 
 
 def flag(condition):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import event, select
@@ -193,6 +193,18 @@ def test_a_manager_cannot_filter_on_another_managers_team(client, org):
     assert client.get(f"/team?manager={other.id}").status_code == 404
     assert client.get(f"/team/export/completion.csv?manager={other.id}").status_code == 404
     assert client.get(f"/team/overdue?manager={other.id}").status_code == 404
+
+
+def test_hr_filters_by_a_managers_email(client, org, hr):
+    login(client, hr)
+    html = client.get("/hr?manager=BOSS@example.com").get_data(as_text=True)
+    assert "Ann Late" in html and "Ed Expiring" not in html and 'value="boss@example.com"' in html
+    html = client.get("/hr?manager=nobody@example.com").get_data(as_text=True)
+    assert "Nobody has the e-mail address nobody@example.com" in html and "Ed Expiring" in html
+    login(client, org["boss"])
+    assert client.get("/team?manager=hr@example.com").status_code == 404
+    assert client.get("/team?manager=nobody@example.com").status_code == 404
+    assert client.get("/team?manager=boss@example.com").status_code == 200
 
 
 def test_an_unknown_export_is_404(client, org, hr):
