@@ -13,7 +13,7 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o advocacy/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i advocacy/translations/messages.pot -d advocacy/translations
 
-.PHONY: messages run test install translations db demo serve bench scan e2e clean
+.PHONY: messages run test install translations db demo serve bench scan e2e load clean
 
 install: $(VENV)/.installed translations
 
@@ -66,6 +66,21 @@ bench: install
 	@command -v wrk >/dev/null || (echo "installing wrk" && apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Simulated employees against gunicorn on PostgreSQL, optionally with a restart (LOAD_ARGS="--restart
+# kill"), then the database is reconciled with what was acknowledged: docs/readme/proof.md.
+load: install
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
+# wapiti3, in its own virtual environment, attacks a local server as an employee and as marketing
+# (about 10 minutes; not in .ci/run): docs/readme/proof.md.
+scan: install .venv-scan/.installed
+	$(BIN)/python -m scan.run $(SCAN_ARGS)
+
+.venv-scan/.installed:
+	test -x .venv-scan/bin/python || $(PY) -m venv .venv-scan
+	.venv-scan/bin/pip install --quiet 'wapiti3==3.2.3' > .venv-scan/pip.log 2>&1 || (cat .venv-scan/pip.log; exit 1)
+	touch $@
 
 clean:
 	rm -rf $(VENV) *.egg-info

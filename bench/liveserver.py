@@ -115,6 +115,11 @@ def _gunicorn_has_control_socket() -> bool:
     return any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS)
 
 
+def run_python(env: dict, code: str, *args: str) -> str:
+    """Run a snippet in the deployment's environment (e.g. to make many people in one go)."""
+    return _run([PYTHON, "-c", code, *args], env, "a setup script").stdout
+
+
 def add_person(env: dict, email: str, name: str, roles: str, password: str) -> None:
     _run(_flask(env, "users", "create", email, "--name", name, "--roles", roles, "--password", password),
          env, f"flask users create {email}")
