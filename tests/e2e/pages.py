@@ -44,7 +44,26 @@ PAGES = [
     MainPage("goals", "/goals", who="marketing"),
     MainPage("policy acknowledgements", "/hr/policy", who="hr"),
     MainPage("new policy version", "/admin/policy/new", who="admin"),
+    MainPage("analytics", "/analytics", who="marketing"),
+    MainPage("people", "/people", who="hr"),
+    MainPage("import people", "/people/import", who="hr"),
+    MainPage("transcript", lambda page: first_href(page, "/people", r"/people/\d+/transcript"), who="hr"),
+    MainPage("overdue", "/hr/overdue", who="hr"),
+    MainPage("audit log", "/admin/audit", who="admin"),
+    MainPage("your data", "/account/privacy", who="employee"),
+    MainPage("leaderboard", "/leaderboard", who="employee"),
 ]
+
+
+def first_href(page, start: str, pattern: str) -> str:
+    """The first link on `start` whose path matches `pattern`, as a person would follow it."""
+    import re
+
+    page.goto(start)
+    for href in page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))"):
+        if re.fullmatch(pattern, href):
+            return href
+    raise AssertionError(f"no link matching {pattern} on {start}")
 
 # Where each role lands after logging in (advocacy/main/routes.py ROLE_HOMES).
 ROLE_HOMES = {"employee": "/home", "manager": "/team", "hr": "/hr", "marketing": "/posts",
