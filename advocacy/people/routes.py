@@ -3,6 +3,7 @@ person's own privacy page (download my data, leaderboard and digest choices)."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from ..auth.guards import role_required
 from ..extensions import db
@@ -49,8 +50,14 @@ def import_apply():
         flash(_("People changed since your preview. Check the new preview, then apply."), "warning")
         form.fingerprint.data = checked.plan.fingerprint()
         return render_template("people/import_preview.html", checked=checked, form=form), 409
-    new_users = imports.apply_import(checked, may_grant_admin=may_grant_admin, source="upload")
-    db.session.commit()
+    try:
+        new_users = imports.apply_import(checked, may_grant_admin=may_grant_admin, source="upload")
+        db.session.commit()
+    except IntegrityError:  # someone added the same people at this very moment
+        db.session.rollback()
+        flash(_("Someone changed people at the same moment. Upload the file again to see what is left to do."),
+              "error")
+        return redirect(url_for("people.import_upload"))
     imports.discard_upload(path)
     failed = imports.invite_new_people(new_users)
     flash(_("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged. Invitations sent: %(sent)d.",

@@ -183,3 +183,18 @@ def test_odd_files_get_a_plain_answer(client, db, hr, data, words):
     login(client, hr)
     response = upload(client, data)
     assert response.status_code == 422 and words in response.get_data(as_text=True)
+
+
+def test_a_simultaneous_import_of_the_same_people_fails_cleanly(client, db, hr, outbox, monkeypatch):
+    from advocacy.people import imports
+
+    login(client, hr)
+    fields = apply_fields(upload(client, org_csv(5)).get_data(as_text=True))
+    from ..factories import create_user
+    create_user("person003@example.com", "Person 3 (added by someone else just now)")
+    db.session.commit()
+    # the other import commits between our final check and our insert
+    monkeypatch.setattr(imports, "known_people", lambda: {})
+    response = client.post("/people/import/apply", data=fields, follow_redirects=True)
+    assert "Someone changed people at the same moment" in response.get_data(as_text=True)
+    assert people_count(db) == 1 and outbox == []

@@ -122,3 +122,8 @@ def test_my_data_holds_lessons_shares_and_the_clicks_they_brought(client, db, em
                                "shared_at": (START - timedelta(hours=5)).isoformat()}]
     assert data["clicks_on_your_links"] == [{"post": "Spring event", "network": "linkedin", "clicks": 2}]
     assert data["quiz_attempts"] == []
+
+
+def test_the_admin_finds_the_audit_log_from_the_admin_page(client, db, admin):
+    login(client, admin)
+    assert 'href="/admin/audit"' in client.get("/admin").get_data(as_text=True)
