@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from ..auth.passwords import hash_password
+from ..clock import utcnow
 from ..auth.services import find_user_by_email
 from ..extensions import db
 from .models import ROLES, get_organisation
@@ -112,8 +113,12 @@ def demo_command(password, employees, seed):
         lines.append((role, email, shown))
     employee = db.session.scalar(select(type(manager)).where(type(manager).email == "employee@demo.example"))
     employee.manager = manager
+    from .demo import sample_posts
+
+    posts = sample_posts(find_user_by_email("marketing@demo.example"),
+                         find_user_by_email("reviewer@demo.example"), utcnow())
     db.session.commit()
-    click.echo(f"Demo organisation: {org.name}. Logins:")
+    click.echo(f"Demo organisation: {org.name}" + (f" ({posts} sample posts added)" if posts else "") + ". Logins:")
     for role, email, shown in lines:
         click.echo(f"  {role:<10} {email:<26} {shown}")
     if employees:

@@ -260,3 +260,77 @@ def insert_shares_and_clicks(people: list[Person], posts: list, rng, now) -> tup
     if clicks:
         db.session.execute(insert(Click), clicks)
     return len(share_rows), len(clicks)
+
+
+SAMPLE_POSTS = (
+    # slug, tier, goal slug, title, body, link, hashtags, captions by network, state
+    ("sample-open-day", "basic", "talent", "Open day at our Utrecht office",
+     "On Saturday 14 March we open our doors for everyone curious about working here. Meet the teams, "
+     "see the work and ask anything.\n\n- Tours every hour from 10:00\n- Short talks by colleagues\n- Coffee on us",
+     "https://www.example.com/careers/open-day", "#opendag #werkenbij",
+     {"linkedin": ["We open our doors on 14 March: come and meet the people I work with.",
+                   "Curious what working at Demo BV is like? Come and see for yourself on 14 March.",
+                   "Our open day is on 14 March. I'll be there: come and say hello."],
+      "x": ["Open day at Demo BV on 14 March: meet the teams and ask anything.",
+            "Curious about working with us? Open day 14 March."],
+      "facebook": ["Open day on 14 March! Come and meet my colleagues."],
+      "whatsapp": ["Thought you might like this: our open day is on 14 March."],
+      "email": ["Our open day is on 14 March; I thought you might be interested."]},
+     "live"),
+    ("sample-service-desk-vacancy", "basic", "talent", "We are hiring: service desk colleague",
+     "Our service desk helps customers every day by phone, chat and social media. We are looking for a "
+     "colleague who enjoys solving problems and explaining things clearly.",
+     "https://www.example.com/careers/service-desk", "#vacature #klantenservice",
+     {"linkedin": ["My team is hiring! Do you know someone who loves helping customers?",
+                   "We're looking for a service desk colleague. Happy to tell you what it's like."],
+      "x": ["We're hiring a service desk colleague. Know someone?"],
+      "facebook": ["We're hiring! Share with a friend who loves helping people."],
+      "whatsapp": ["We have a vacancy on the service desk. Anyone you know?"],
+      "email": ["We have a vacancy on our service desk; perhaps for someone you know?"]},
+     "live"),
+    ("sample-customer-study", "advanced", "thought-leadership", "What 1,200 customers told us about service",
+     "We asked 1,200 customers what makes service good. The short answer: a fast first reply matters more "
+     "than a perfect one. Read the findings and what we are changing.",
+     "https://www.example.com/insights/service-study", "#klantbeleving #webcare",
+     {"linkedin": ["A fast first reply beats a perfect one: the main finding of our customer study.",
+                   "What do customers really want from service? We asked 1,200 of them."],
+      "x": ["Fast first reply > perfect reply. Our study of 1,200 customers."],
+      "facebook": ["We asked 1,200 customers what good service is. Here's what they said."],
+      "whatsapp": ["Interesting findings from our customer study."],
+      "email": ["You might find our customer study interesting."]},
+     "live"),
+    ("sample-annual-figures", "basic", "reach", "Our annual figures (embargoed until release)",
+     "The annual figures go out through the official press release first. This post is ready for review "
+     "and will only go live after the release.",
+     "https://www.example.com/news/annual-figures", "#jaarcijfers",
+     {"linkedin": ["Our annual figures are out: proud of what the team achieved."],
+      "x": ["Our annual figures are out."], "facebook": ["Our annual figures are out."],
+      "whatsapp": ["Our annual figures are out."], "email": ["Our annual figures are out."]},
+     "review"),
+)
+
+
+def sample_posts(marketing: User, reviewer: User, now: datetime) -> int:
+    """A few realistic posts for the demo: live ones for the feed and one waiting for review.
+    Written and approved through the feed's own services; created once (by slug)."""
+    from ..courses.models import Goal
+    from ..feed import posts as post_service
+    from ..feed.models import Post
+
+    made = 0
+    for slug, tier, goal_slug, title, body, link, hashtags, captions, state in SAMPLE_POSTS:
+        if db.session.scalar(select(Post.id).where(Post.slug == slug)) is not None:
+            continue
+        goal_id = db.session.scalar(select(Goal.id).where(Goal.slug == goal_slug))
+        values = {"title": title, "body": body, "slug": slug, "link": link, "hashtags": hashtags,
+                  "min_tier": tier, "goal_id": goal_id, "department_ids": [], "publish_at": now - timedelta(hours=1),
+                  "expires_at": None, "image_alt": "", "image": "keep", "captions": captions}
+        if state == "review":
+            values["publish_at"] = now + timedelta(days=7)
+        post = post_service.create_post(values, marketing, now - timedelta(hours=3))
+        post_service.submit_post(post, marketing, post.version, now - timedelta(hours=3))
+        if state == "live":
+            post_service.approve_post(post, reviewer, post.version, "Checked: fine to share.", now - timedelta(hours=2))
+        made += 1
+    db.session.flush()
+    return made

@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -121,7 +122,7 @@ class User(UserMixin, db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name if self.erased_at is None else "Former employee"
+        return self.name if self.erased_at is None else _("Former employee")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

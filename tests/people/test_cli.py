@@ -43,3 +43,18 @@ def test_users_set_roles_refuses_an_unknown_role_and_changes_nothing(app, db):
     assert result.exit_code != 0 and "unknown role: wizard" in result.output
     user = db.session.scalar(db.select(User).where(User.email == "bo@example.com"))
     assert user.roles == {"employee"}
+
+
+def test_demo_adds_sample_posts_once_live_in_the_feed_and_one_waiting_for_review(app, db):
+    from advocacy.clock import utcnow
+    from advocacy.feed.models import Post
+
+    run(app, "demo", "--password", "demo-password-1")
+    run(app, "demo")
+    posts = db.session.scalars(db.select(Post).where(Post.slug.like("sample-%"))).all()
+    assert len(posts) == 4
+    live = [p for p in posts if p.is_live_at(utcnow())]
+    assert {p.slug for p in live} == {"sample-open-day", "sample-service-desk-vacancy", "sample-customer-study"}
+    waiting = next(p for p in posts if p.slug == "sample-annual-figures")
+    assert waiting.status == "in_review"
+    assert all(p.author.email == "marketing@demo.example" for p in posts)
