@@ -7,7 +7,9 @@ process, configured through environment variables only, on 127.0.0.1.
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -88,13 +90,13 @@ class Prepared:
 
 
 def prepare_database(env: dict, password: str | None = None, employees: int | None = None,
-                     log=print) -> Prepared:
+                     log=print, content: Path | str = "content") -> Prepared:
     """Schema, curriculum and demo people (one login per role at <role>@demo.example)."""
     password = password or secrets.token_urlsafe(12)
     prepared = Prepared(env=env, password=password)
     _run([PYTHON, "-c", CREATE_SCHEMA], env, "creating the schema")
     if flask_command_has(env, ["content"], "sync"):
-        _run(_flask(env, "content", "sync", "content"), env, "flask content sync content")
+        _run(_flask(env, "content", "sync", str(content)), env, f"flask content sync {content}")
     else:
         prepared.notes.append("`flask content sync` does not exist yet: no curriculum loaded")
     demo = _flask(env, "demo", "--password", password)
@@ -107,6 +109,21 @@ def prepare_database(env: dict, password: str | None = None, employees: int | No
     for note in prepared.notes:
         log(f"note: {note}")
     return prepared
+
+
+def content_with_quiz_settings(destination: Path, settings: dict[str, str]) -> Path:
+    """A copy of content/ whose courses' [quiz] settings are changed, e.g. a cooldown of seconds
+    for the browser tests: the same content format an organisation would edit, no test switch."""
+    destination = Path(destination)
+    shutil.copytree(ROOT / "content", destination, dirs_exist_ok=True)
+    for course in destination.glob("*/*/course.md"):
+        text = course.read_text(encoding="utf-8")
+        for key, value in settings.items():
+            text, found = re.subn(rf"(?m)^{re.escape(key)}\s*=.*$", f"{key} = {value}", text)
+            if not found:
+                raise ValueError(f"{course}: no quiz setting {key} to change")
+        course.write_text(text, encoding="utf-8")
+    return destination
 
 
 def _gunicorn_has_control_socket() -> bool:

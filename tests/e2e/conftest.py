@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.liveserver import ROOT, Server, add_person, base_env, demo_email, prepare_database
+from bench.liveserver import (ROOT, Server, add_person, base_env, content_with_quiz_settings, demo_email,
+                              prepare_database)
 
 CHROMIUM = "/usr/bin/chromium"
 # Never `playwright install`: Debian's Chromium, without the calls home that this network refuses.
@@ -25,9 +26,12 @@ DESKTOP = {"width": 1280, "height": 800}
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 RESULTS = ROOT / "test-results"
 
-# Settings the e2e server runs with, as a deployment would set them (e.g. a short quiz cooldown,
-# once the quiz reads one from its configuration).
+# Settings the e2e server runs with, as a deployment would set them.
 E2E_ENV: dict[str, str] = {}
+# The curriculum is synced from a copy of content/ with these [quiz] settings changed, as an
+# organisation would edit its course files: a cooldown of seconds instead of a day, so a journey
+# can fail the quiz, wait, and pass.
+E2E_QUIZ_SETTINGS = {"cooldown_hours": "0.001"}  # 3.6 seconds
 
 # People besides the demo logins, for tests that must not disturb the shared logins
 # (logging out rotates a person's session token, which ends their other sessions).
@@ -50,8 +54,9 @@ class LiveApp:
 def live_app(tmp_path_factory) -> LiveApp:
     workdir = tmp_path_factory.mktemp("e2e")
     RESULTS.mkdir(exist_ok=True)
-    env = base_env("sqlite:///" + str(workdir / "e2e.sqlite3"), **E2E_ENV)
-    prepared = prepare_database(env, password=secrets.token_urlsafe(12))
+    content = content_with_quiz_settings(workdir / "content", E2E_QUIZ_SETTINGS)
+    env = base_env("sqlite:///" + str(workdir / "e2e.sqlite3"), CONTENT_PATH=str(content), **E2E_ENV)
+    prepared = prepare_database(env, password=secrets.token_urlsafe(12), content=content)
     for email, name, roles in EXTRA_PEOPLE.values():
         add_person(env, email, name, roles, prepared.password)
     log = RESULTS / "e2e-server.log"
