@@ -9,6 +9,7 @@ resolved, or answer 404, are skipped with a note; any other unexpected answer is
 from __future__ import annotations
 
 import re
+import urllib.parse
 from dataclasses import dataclass
 from typing import Callable
 
@@ -46,20 +47,55 @@ def a_lesson(sessions) -> str | None:
 
 
 def a_tracked_link(sessions) -> str | None:
-    # To plug in once sharing works: share a live post (POST /feed/<id>/share/<network>) as the
-    # demo employee and return the /r/<code> path it hands out.
-    return None
+    """The demo employee (certified by WORLD_SETUP) shares the first post in their feed; the
+    tracked link is in the address the share sends the browser on to."""
+    employee = sessions["employee"]
+    feed = employee.get("/feed")
+    match = re.search(r'href="(/feed/\d+/share/(?!other\b)\w+)"', feed.text)
+    if feed.status != 200 or not match:
+        return None
+    answer = employee.submit(match.group(1), {})
+    code = re.search(r"/r/([\w-]+)", urllib.parse.unquote(answer.location or ""))
+    return f"/r/{code.group(1)}" if code else None
 
 
 def a_quiz_submission(sessions) -> str | None:
-    # To plug in once quizzes work: the path a quiz form posts to; see quiz_answers below.
-    return None
+    """The demo manager starts the basic quiz and submits it once; what is measured is submitting
+    that attempt again (a double tap, a second tab): one result, no second grading."""
+    manager = sessions["manager"]
+    begun = manager.submit("/courses/basic/quiz", {})
+    if begun.status != 303 or "/attempts/" not in (begun.location or ""):
+        return None
+    path = urllib.parse.urlsplit(begun.location).path
+    manager.submit(path, {})
+    return path
 
 
 def quiz_answers(sessions, path: str) -> dict:
-    # To plug in: the fields of a submission (CSRF token and answers) that the server accepts
-    # again and again without a 4xx (a completed attempt answered as the double-submit case).
-    raise NotImplementedError
+    return {"csrf_token": sessions["manager"].csrf_token("/courses/basic/quiz")}
+
+
+# Run once on the prepared database (python -c, the app's own services): what the measured
+# pages need beyond `flask demo`. The demo employee has acknowledged the policy and holds a basic
+# certification, so the feed shows posts and has something to share.
+WORLD_SETUP = """
+from advocacy import create_app
+from advocacy.clock import utcnow
+from advocacy.courses.models import Course
+from advocacy.courses.policy import current_policy
+from advocacy.courses.services import acknowledge_policy
+from advocacy.extensions import db
+from advocacy.people.models import User
+from advocacy.quizzes.certificates import record_pass
+from advocacy.quizzes.services import current_version, quiz_for
+app = create_app()
+with app.app_context():
+    employee = db.session.scalar(db.select(User).where(User.email == "employee@demo.example"))
+    course = db.session.scalar(db.select(Course).where(Course.slug == "basic"))
+    acknowledge_policy(employee.id, current_policy(), utcnow())
+    record_pass(employee.id, "basic", current_version(quiz_for(course.id, "en")), None, utcnow())
+    db.session.commit()
+"""
 
 
 TARGETS = [
@@ -67,7 +103,7 @@ TARGETS = [
     Target("employee home", "employee", "/home"),
     Target("a lesson", "employee", a_lesson),
     Target("the feed", "employee", "/feed"),
-    Target("quiz submission", "employee", a_quiz_submission, method="POST", form=quiz_answers),
+    Target("quiz submission (again)", "manager", a_quiz_submission, method="POST", form=quiz_answers, expect=303),
     Target("tracked-link redirect", None, a_tracked_link, expect=302),
     Target("HR dashboard", "hr", "/hr", goal_ratio=None),
 ]
