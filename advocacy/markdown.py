@@ -6,6 +6,9 @@ Markdown, then nh3 keeps only harmless tags and http, https and mailto links.
 """
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
+
 import markdown as _markdown
 import nh3
 from markupsafe import Markup
@@ -23,9 +26,21 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "div": {"class"
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 
+_per_thread = threading.local()
+
+
+def _converter() -> _markdown.Markdown:
+    # Building a Markdown object (loading its extensions) costs more than converting a lesson, so
+    # each thread keeps one and resets it between texts (they are not safe to share across threads).
+    converter = getattr(_per_thread, "converter", None)
+    if converter is None:
+        converter = _per_thread.converter = _markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+    return converter
+
+
 def _to_html(text: str) -> str:
-    return _markdown.markdown(text or "", extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
-                              output_format="html")
+    return _converter().reset().convert(text or "")
 
 
 def sanitise_html(html: str) -> str:
@@ -33,9 +48,15 @@ def sanitise_html(html: str) -> str:
                      link_rel="noopener noreferrer nofollow", strip_comments=True)
 
 
-def render(text: str, trusted: bool = False) -> Markup:
+@lru_cache(maxsize=512)
+def _rendered(text: str, trusted: bool) -> str:
+    # A pure function of the text: lessons and posts are rendered once per worker, not per view.
     html = _to_html(text)
-    return Markup(html if trusted else sanitise_html(html))
+    return html if trusted else sanitise_html(html)
+
+
+def render(text: str, trusted: bool = False) -> Markup:
+    return Markup(_rendered(text or "", bool(trusted)))
 
 
 def render_inline(text: str) -> Markup:
