@@ -65,4 +65,4 @@ class DecisionForm(Form):
 
     def validate_decision(self, field):
         if field.data not in ("approve", "decline"):
-            raise ValidationError("approve or decline")
+            raise ValidationError(_l("Choose approve or decline."))

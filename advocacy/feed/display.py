@@ -24,6 +24,14 @@ ACTION_LABELS = {
     "created": _l("Created"), "edited": _l("Edited"), "submitted": _l("Submitted for review"),
     "approved": _l("Approved"), "returned": _l("Returned"), "withdrawn": _l("Withdrawn"),
 }
+# The parts of a post a new version can change, as listed to reviewers (keys from posts.snapshot).
+FIELD_LABELS = {
+    "title": _l("title"), "body": _l("text"), "link": _l("link"), "slug": _l("campaign name"),
+    "hashtags": _l("hashtags"), "min_tier": _l("who may share it"), "goal": _l("goal"),
+    "departments": _l("departments"), "publish_at": _l("publish time"), "expires_at": _l("expiry time"),
+    "image": _l("image"), "image_type": _l("image"), "image_alt": _l("image description"),
+    "captions": _l("captions"),
+}
 # What passing each tier's quiz unlocks, shown on the feed for tiers a person does not hold.
 UNLOCKS = {
     "basic": _l("Pass the basic course and its quiz to unlock company news, vacancies and events."),
@@ -73,10 +81,17 @@ def policy_url() -> str:
     return url_for("courses.home")
 
 
+def field_names(keys) -> str:
+    """Changed snapshot keys as words, once each: 'title, captions'."""
+    names = dict.fromkeys(str(FIELD_LABELS.get(key, key)) for key in keys)
+    return ", ".join(names)
+
+
 def display_helpers() -> dict:
     return {
         "local_time": local_time, "network_labels": NETWORK_LABELS, "tier_labels": TIER_LABELS,
         "phase_labels": PHASE_LABELS, "phase_badges": PHASE_BADGES, "action_labels": ACTION_LABELS,
         "unlocks": UNLOCKS, "goal_words": goal_words, "untrusted_markdown": lambda text: render(text, trusted=False),
         "site_of": site_of, "link_only_networks": LINK_ONLY_NETWORKS, "zone_name": lambda: organisation_zone().key,
+        "field_names": field_names,
     }

@@ -5,12 +5,17 @@ from flask_babel import gettext as _
 from ..auth.guards import role_required
 from ..clock import utcnow
 from ..extensions import db
+from ..feed.forms import NETWORK_LABELS
 from ..feed.models import Post
 from . import analytics
 from .analytics import PERIODS, Period
 from .charts import bar_chart, progress_chart
 from .csvexport import csv_response
 from .routes import bp
+
+
+def network_label(key: str) -> str:
+    return str(NETWORK_LABELS.get(key, key))
 
 
 def period_from_request() -> Period:
@@ -29,7 +34,8 @@ def analytics_overview():
     return render_template(
         "reports/analytics.html", period=period, periods=PERIODS, headline=analytics.headline(period),
         networks=networks, departments=departments, posts=analytics.by_post(period), goals=goals,
-        network_chart=bar_chart([(r["key"], r["clicks"]) for r in networks]),
+        network_label=network_label,
+        network_chart=bar_chart([(network_label(r["key"]), r["clicks"]) for r in networks]),
         department_chart=bar_chart([(r["department"] or _("No department"), r["sharing_percent"] or 0)
                                     for r in departments], maximum=100, unit="%"))
 
@@ -44,7 +50,8 @@ def analytics_post(post_id):
     return render_template(
         "reports/analytics_post.html", post=post, period=period, periods=PERIODS, networks=networks,
         departments=departments,
-        network_chart=bar_chart([(r["key"], r["clicks"]) for r in networks]),
+        network_label=network_label,
+        network_chart=bar_chart([(network_label(r["key"]), r["clicks"]) for r in networks]),
         department_chart=bar_chart([(r["department"] or _("No department"), r["clicks"]) for r in departments]))
 
 
