@@ -37,6 +37,7 @@ class Session:
             raise ValueError(f"{base_url}: these tools only talk to servers on this machine")
         self.host, self.port, self.timeout = parts.hostname, parts.port or 80, timeout
         self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}  # sent with every request (a User-Agent, say)
         self._conn: http.client.HTTPConnection | None = None
 
     def _connection(self) -> http.client.HTTPConnection:
@@ -55,7 +56,7 @@ class Session:
     def request(self, method: str, path: str, form: dict | None = None,
                 headers: dict | None = None) -> Response:
         body = urllib.parse.urlencode(form).encode() if form is not None else None
-        sent = {"Accept-Language": "en", **(headers or {})}
+        sent = {"Accept-Language": "en", **self.headers, **(headers or {})}
         if body is not None:
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         if self.cookies:
