@@ -15,6 +15,24 @@ from datetime import datetime, timedelta, timezone
 
 from bench.liveserver import add_person
 
+SAMPLE_POST = "Open day at our Utrecht office"
+PHONE_BROWSER = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                 "Chrome/124.0 Mobile Safari/537.36")
+
+
+class NetworkStub:
+    """Stands in for a social network's host: the share URL the browser was sent to is
+    remembered and answered here, so nothing leaves 127.0.0.1."""
+
+    def __init__(self, context, *patterns):
+        self.urls: list[str] = []
+        for pattern in patterns:
+            context.route(pattern, self)
+
+    def __call__(self, route):
+        self.urls.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<!doctype html><title>network</title>")
+
 
 def database_path(live_app) -> str:
     url = live_app.server.env["DATABASE_URL"]

@@ -6,28 +6,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 
 from .conftest import log_in
-from .journeys import answer_with, answer_wrongly, attempt_id_of, fresh_person, query, right_answers, user_id
+from .journeys import (PHONE_BROWSER, SAMPLE_POST, NetworkStub, answer_with, answer_wrongly, attempt_id_of,
+                       fresh_person, query, right_answers, user_id)
 
 pytestmark = pytest.mark.e2e
-
-SAMPLE_POST = "Open day at our Utrecht office"
-PHONE_BROWSER = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-                 "Chrome/124.0 Mobile Safari/537.36")
-
-
-class NetworkStub:
-    """Stands in for a social network's host: the share URL the browser was sent to is
-    remembered and answered here, so nothing leaves 127.0.0.1."""
-
-    def __init__(self, context, *patterns):
-        self.urls: list[str] = []
-        for pattern in patterns:
-            context.route(pattern, self)
-
-    def __call__(self, route):
-        self.urls.append(route.request.url)
-        route.fulfill(status=200, content_type="text/html", body="<!doctype html><title>network</title>")
-
 
 def fail_the_quiz(page):
     answer_wrongly(page)
