@@ -23,7 +23,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.httpclient import Session
-from bench.liveserver import ROOT, Server, base_env, demo_email, prepare_database
+from bench.liveserver import ROOT, Server, base_env, demo_email, prepare_database, run_python
+from bench.targets import WORLD_SETUP
 
 WAPITI = ROOT / ".venv-scan" / "bin" / "wapiti"
 RESULTS = ROOT / "scan" / "results"
@@ -108,6 +109,9 @@ def main(argv=None) -> int:
     workdir = RESULTS / datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     workdir.mkdir(parents=True)
     prepared = prepare_database(base_env("sqlite:///" + str(workdir / "scan.sqlite3")))
+    # As for the bench: the demo employee has acknowledged the policy and is certified, so the
+    # feed, the share pages and the tracked links are there to be attacked too.
+    run_python(prepared.env, WORLD_SETUP)
     server = Server(prepared.env, workers=2, threads=4, log_path=workdir / "server.log").start()
     try:
         found = [item for role in args.roles.split(",") for item in

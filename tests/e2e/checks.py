@@ -27,8 +27,8 @@ COUNTED_TYPES = ("document", "stylesheet", "script")
 _TAP_TARGETS_JS = """
 (minimum) => {
   const interactive = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]';
-  const isInline = (el) => getComputedStyle(el).display.startsWith('inline') && getComputedStyle(el).display !== 'inline-block'
-      && getComputedStyle(el).display !== 'inline-flex' && getComputedStyle(el).display !== 'inline-grid';
+  // Only a plain inline link flows with the text; inline-block and inline-flex ones are boxes.
+  const isInline = (el) => getComputedStyle(el).display === 'inline';
   const blockOf = (el) => { let b = el.parentElement; while (b && getComputedStyle(b).display.startsWith('inline')) b = b.parentElement; return b || document.body; };
   // Words in the block that belong to no link or button: the link is part of a sentence.
   const inRunningText = (el) => {
