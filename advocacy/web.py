@@ -47,7 +47,11 @@ def load_user(session_token: str):
 
     if not session_token:
         return None
-    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    from sqlalchemy.orm import joinedload
+
+    # Roles come in the same query: every page asks for them (the navigation), one round trip fewer.
+    user = db.session.scalars(select(User).options(joinedload(User.role_rows))
+                              .where(User.session_token == session_token)).unique().first()
     return user if user is not None and user.is_active else None
 
 
