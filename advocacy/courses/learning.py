@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from ..extensions import db
 from .content import REFERENCE_LANGUAGE
@@ -84,46 +84,39 @@ class CourseView:
 
 def load_courses(user_id: int, language: str, slug: str | None = None) -> list[CourseView]:
     """Active courses (or the one with `slug`) in tier order, with lessons, progress and resume
-    point: five queries, whatever the number of courses."""
-    query = select(Course).where(Course.retired_at.is_(None)).options(selectinload(Course.texts))
+    point: four queries, whatever the number of courses."""
+    query = select(Course).where(Course.retired_at.is_(None)).options(joinedload(Course.texts))
     if slug is not None:
         query = query.where(Course.slug == slug)
-    courses = sorted(db.session.scalars(query), key=lambda c: (tier_rank(c.tier), c.order, c.slug))
+    courses = sorted(db.session.scalars(query).unique(), key=lambda c: (tier_rank(c.tier), c.order, c.slug))
     views = {c.id: CourseView(c, c.text_in(language)) for c in courses if c.text_in(language)}
     if not views:
         return []
-    lessons = active_lessons(views.keys())
-    versions = current_versions(views.keys(), language)
     read = read_lesson_ids(user_id, views.keys())
-    for lesson in lessons:
-        version = versions.get(lesson.id)
-        if version is not None:
-            views[lesson.course_id].lessons.append(LessonView(lesson.id, lesson.slug, lesson.position, version,
-                                                              lesson.id in read))
+    for lesson, version in lessons_with_versions(views.keys(), language):
+        views[lesson.course_id].lessons.append(LessonView(lesson.id, lesson.slug, lesson.position, version,
+                                                          lesson.id in read))
     for resume in db.session.scalars(select(CourseResume).where(CourseResume.user_id == user_id,
                                                                  CourseResume.course_id.in_(views.keys()))):
         views[resume.course_id].resume_lesson_id = resume.lesson_id
     return list(views.values())
 
 
-def active_lessons(course_ids) -> list[Lesson]:
-    return list(db.session.scalars(select(Lesson).where(Lesson.course_id.in_(course_ids), Lesson.retired_at.is_(None))
-                                   .order_by(Lesson.course_id, Lesson.position)))
-
-
-def current_versions(course_ids, language: str) -> dict[int, LessonVersion]:
-    """Each lesson's current version in `language`, else in English. Bodies are left out."""
-    rows = db.session.scalars(
-        select(LessonVersion).join(Lesson)
-        .where(Lesson.course_id.in_(course_ids), LessonVersion.current,
+def lessons_with_versions(course_ids, language: str) -> list[tuple[Lesson, LessonVersion]]:
+    """Active lessons in course and position order, each with its current version in `language`,
+    else in English (lessons with neither are left out). One query; bodies are left out."""
+    rows = db.session.execute(
+        select(Lesson, LessonVersion).join(LessonVersion, LessonVersion.lesson_id == Lesson.id)
+        .where(Lesson.course_id.in_(course_ids), Lesson.retired_at.is_(None), LessonVersion.current,
                LessonVersion.language.in_({language, REFERENCE_LANGUAGE}))
         .options(load_only(LessonVersion.id, LessonVersion.lesson_id, LessonVersion.language,
-                           LessonVersion.version, LessonVersion.title, LessonVersion.minutes)))
-    chosen: dict[int, LessonVersion] = {}
-    for version in rows:
-        if version.lesson_id not in chosen or version.language == language:
-            chosen[version.lesson_id] = version
-    return chosen
+                           LessonVersion.version, LessonVersion.title, LessonVersion.minutes))
+        .order_by(Lesson.course_id, Lesson.position, Lesson.id))
+    chosen: dict[int, tuple[Lesson, LessonVersion]] = {}
+    for lesson, version in rows:
+        if lesson.id not in chosen or version.language == language:
+            chosen[lesson.id] = (lesson, version)
+    return list(chosen.values())
 
 
 def read_lesson_ids(user_id: int, course_ids) -> set[int]:
