@@ -15,7 +15,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..clock import utcnow
@@ -27,7 +26,7 @@ from ..mail import absolute_url, send_mail
 from ..people.models import User
 from ..quizzes.models import Certification
 from .models import ReminderLog
-from .reminders import week_of
+from .reminders import send_once, week_of
 
 SALT = "digest-unsubscribe"
 FIRST_WINDOW = timedelta(days=7)
@@ -124,21 +123,11 @@ def digests_due(now: datetime) -> list[Recipient]:
 def send_digests(recipients: list[Recipient], now: datetime) -> tuple[int, list[str]]:
     sent, failed = 0, []
     for recipient in recipients:
-        try:
-            db.session.add(ReminderLog(user_id=recipient.id, kind="digest", subject="weekly", period=week_of(now),
-                                       sent_at=now))
-            db.session.flush()
-        except IntegrityError:  # a run at the same moment has it
-            db.session.rollback()
-            continue
-        try:
-            mail_digest(recipient)
-        except OSError:
-            db.session.rollback()
+        claim = ReminderLog(user_id=recipient.id, kind="digest", subject="weekly", period=week_of(now), sent_at=now)
+        outcome = send_once([claim], lambda: mail_digest(recipient))
+        sent += outcome == "sent"
+        if outcome == "failed":
             failed.append(recipient.email)
-            continue
-        db.session.commit()
-        sent += 1
     return sent, failed
 
 

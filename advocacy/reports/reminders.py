@@ -114,25 +114,34 @@ def reminders_due(now: datetime) -> list[Person]:
                   key=lambda p: p.email)
 
 
+def send_once(claims: list[ReminderLog], deliver) -> str:
+    """Claim the log rows, then deliver: "sent", "taken" (another run claimed them first: it sends,
+    we do not) or "failed" (the mail did not go; the claim is undone so a later run retries)."""
+    try:
+        db.session.add_all(claims)
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return "taken"
+    try:
+        deliver()
+    except OSError:
+        db.session.rollback()
+        return "failed"
+    db.session.commit()
+    return "sent"
+
+
 def send_reminders(people: list[Person], now: datetime) -> tuple[int, list[str]]:
     """Send each person one mail with their reminders. Returns (mails sent, addresses that failed)."""
     sent, failed = 0, []
     for person in people:
-        try:
-            db.session.add_all(ReminderLog(user_id=person.id, kind=r.kind, subject=r.subject, period=r.period,
-                                           sent_at=now) for r in person.reminders)
-            db.session.flush()
-        except IntegrityError:  # another run claimed it first: it sends, we do not
-            db.session.rollback()
-            continue
-        try:
-            mail_reminders(person)
-        except OSError:
-            db.session.rollback()
+        claims = [ReminderLog(user_id=person.id, kind=r.kind, subject=r.subject, period=r.period, sent_at=now)
+                  for r in person.reminders]
+        outcome = send_once(claims, lambda: mail_reminders(person))
+        sent += outcome == "sent"
+        if outcome == "failed":
             failed.append(person.email)
-            continue
-        db.session.commit()
-        sent += 1
     return sent, failed
 
 
