@@ -55,7 +55,7 @@ class Session:
 
     def request(self, method: str, path: str, form: dict | None = None,
                 headers: dict | None = None) -> Response:
-        body = urllib.parse.urlencode(form).encode() if form is not None else None
+        body = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
         sent = {"Accept-Language": "en", **self.headers, **(headers or {})}
         if body is not None:
             sent["Content-Type"] = "application/x-www-form-urlencoded"

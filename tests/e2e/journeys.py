@@ -13,6 +13,7 @@ import sqlite3
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 
+from bench import quizkey
 from bench.liveserver import add_person
 
 SAMPLE_POST = "Open day at our Utrecht office"
@@ -88,30 +89,9 @@ def attempt_id_of(page) -> int:
 def right_answers(live_app, attempt_id: int) -> dict[str, list[str]]:
     """Form field -> values that earn full marks on this attempt, from the stored key."""
     items = json.loads(query(live_app, "SELECT items FROM attempt WHERE id = ?", attempt_id)[0][0])
-    answers: dict[str, list[str]] = {}
-    for number, item in enumerate(items, 1):
-        question = json.loads(query(live_app, "SELECT data FROM quiz_question WHERE id = ?", item["id"])[0][0])
-        answers.update(_right_for(number, item, question))
-    return answers
-
-
-def _right_for(number: int, item: dict, question: dict) -> dict[str, list[str]]:
-    kind, field = question["type"], f"q{number}"
-    if kind in ("multichoice", "truefalse"):
-        fractions = {token: question["answers"][index]["fraction"] for token, index in item["options"]}
-        single = kind == "truefalse" or question.get("single", True)
-        if single:
-            return {field: [max(fractions, key=fractions.get)]}
-        return {field: [token for token, fraction in fractions.items() if fraction > 0]}
-    if kind == "matching":
-        by_text = {text: token for token, text in item["choices"]}
-        return {f"{field}-{part}": [by_text[question["pairs"][pair]["answer"]]]
-                for part, pair in enumerate(item["items"], 1)}
-    if kind == "numerical":
-        best = max(question["answers"], key=lambda answer: answer["fraction"])
-        return {field: ["%g" % best["value"]]}
-    best = max(question["answers"], key=lambda answer: answer["fraction"])
-    return {field: [best["text"]]}
+    data = {item["id"]: query(live_app, "SELECT data FROM quiz_question WHERE id = ?", item["id"])[0][0]
+            for item in items}
+    return quizkey.right_answers(items, data)
 
 
 def answer_with(page, answers: dict[str, list[str]]) -> None:
