@@ -3,7 +3,7 @@
 Goals, policy and tier administration live in goal_routes.py, policy_routes.py and tier_routes.py
 on the same blueprint.
 """
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -57,6 +57,17 @@ def locked_page(view: CourseView, status):
     return render_template("courses/locked.html", view=view, status=status, certifications=certifications), 403
 
 
+def open_lesson_or_locked(slug: str, lesson_slug: str):
+    """The course, the lesson and the time; the locked page (403) when the tier is closed to this person."""
+    view = course_or_404(slug)
+    lesson = lesson_or_404(view, lesson_slug)
+    now = utcnow()
+    status = eligibility_for(current_user, now)[view.tier]
+    if not status.open:
+        abort(make_response(locked_page(view, status)))
+    return view, lesson, now
+
+
 @bp.get("/home")
 @login_required
 def home():
@@ -81,12 +92,7 @@ def course(slug):
 @bp.get("/courses/<slug>/<lesson_slug>")
 @login_required
 def lesson(slug, lesson_slug):
-    view = course_or_404(slug)
-    lesson = lesson_or_404(view, lesson_slug)
-    now = utcnow()
-    status = eligibility_for(current_user, now)[view.tier]
-    if not status.open:
-        return locked_page(view, status)
+    view, lesson, now = open_lesson_or_locked(slug, lesson_slug)
     if remember_lesson_opened(current_user.id, view.course.id, lesson.id, now):
         commit_quietly()
     goals = db.session.scalars(select(Goal).join(lesson_goal).where(
@@ -100,12 +106,7 @@ def lesson(slug, lesson_slug):
 @bp.post("/courses/<slug>/<lesson_slug>/done")
 @login_required
 def lesson_done(slug, lesson_slug):
-    view = course_or_404(slug)
-    lesson = lesson_or_404(view, lesson_slug)
-    now = utcnow()
-    status = eligibility_for(current_user, now)[view.tier]
-    if not status.open:
-        return locked_page(view, status)
+    view, lesson, now = open_lesson_or_locked(slug, lesson_slug)
     mark_lesson_read(current_user.id, lesson.id, lesson.version.id, now)
     commit_quietly()
     lesson.read = True
