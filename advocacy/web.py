@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import sqlite3
+from functools import cache
 
 from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -43,16 +44,21 @@ def init_app(app: Flask) -> None:
 
 
 def load_user(session_token: str):
-    from .people.models import User
-
     if not session_token:
         return None
+    user = db.session.scalars(_user_statement(), {"token": session_token}).unique().first()
+    return user if user is not None and user.is_active else None
+
+
+@cache
+def _user_statement():
+    """Roles come in the same query: every page asks for them (the navigation), one round trip
+    fewer. Built once per process, as it runs on every request."""
     from sqlalchemy.orm import joinedload
 
-    # Roles come in the same query: every page asks for them (the navigation), one round trip fewer.
-    user = db.session.scalars(select(User).options(joinedload(User.role_rows))
-                              .where(User.session_token == session_token)).unique().first()
-    return user if user is not None and user.is_active else None
+    from .people.models import User
+
+    return select(User).options(joinedload(User.role_rows)).where(User.session_token == bindparam("token"))
 
 
 def select_locale() -> str:
@@ -119,19 +125,20 @@ NAV = (
 
 
 def nav_items():
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
         return []
-    return [(endpoint, label) for role, endpoint, label in NAV if current_user.has_role(role)]
+    roles = user.roles
+    return [(endpoint, label) for role, endpoint, label in NAV if role in roles]
 
 
 def template_helpers():
-    from .auth.forms import EmptyForm, LanguageForm
-    from babel import Locale
     from flask_babel import get_locale
+
+    from .auth.forms import LANGUAGE_CHOICES
 
     return {
         "nav_items": nav_items,
-        "empty_form": EmptyForm,
-        "language_form": lambda: LanguageForm(language=str(get_locale()), next=request.full_path.rstrip("?")),
+        "languages": LANGUAGE_CHOICES,
         "current_language": lambda: str(get_locale()),
     }

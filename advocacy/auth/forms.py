@@ -32,8 +32,12 @@ class ResetRequestForm(Form):
                        render_kw={"autocomplete": "email", "autocapitalize": "none"})
 
 
+# Each language in its own name. base.html writes this form as plain HTML on every page.
+LANGUAGE_CHOICES = (("en", "English"), ("nl", "Nederlands"))
+
+
 class LanguageForm(Form):
-    language = SelectField(_l("Language"), choices=[("en", "English"), ("nl", "Nederlands")])
+    language = SelectField(_l("Language"), choices=list(LANGUAGE_CHOICES))
     next = HiddenField()
 
 

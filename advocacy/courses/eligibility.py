@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from .tiers import TIERS, tier_below
@@ -75,9 +76,14 @@ def statuses(*, department_advanced: bool, grants: dict[str, str], valid_tiers: 
 
 
 def grant_statuses(user_id: int) -> dict[str, str]:
+    return dict(db.session.execute(_grant_statuses_statement(), {"user_id": user_id}).all())
+
+
+@cache
+def _grant_statuses_statement():
     from .models import TierGrant
 
-    return dict(db.session.execute(select(TierGrant.tier, TierGrant.status).where(TierGrant.user_id == user_id)).all())
+    return select(TierGrant.tier, TierGrant.status).where(TierGrant.user_id == bindparam("user_id"))
 
 
 def eligibility_for(user, now: datetime) -> dict[str, TierStatus]:

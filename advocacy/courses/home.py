@@ -7,15 +7,18 @@ expiring or expired certification, share.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from .eligibility import TierStatus, statuses
-from .learning import CertificationState, CourseView, LessonView, by_tier, certification_states, load_courses
+from .catalogue import catalogue
+from .learning import (CertificationRow, CertificationState, CourseView, LessonView, by_tier, certification_rows,
+                       load_courses, states_from)
 from .models import TierGrant
-from .policy import current_policy, has_acknowledged
+from .policy import has_acknowledged_current
 from .tiers import TIERS
 
 RENEW_WITHIN_DAYS = 30
@@ -62,17 +65,25 @@ def next_step(*, acknowledged: bool, courses: dict[str, list[CourseView]], eligi
 
 # -- due dates -----------------------------------------------------------------------------------
 
-def due_dates_for(user) -> dict[str, date | None]:
+def due_dates_for(user, grants: dict[str, TierGrant], certifications: list[CertificationRow]) -> dict[str, date | None]:
     """Each tier's due date by the reports feature's rule (HR's date for the person if set, else
-    the organisation's days after the tier opened), so Learn and HR's lists always agree."""
-    from ..reports.deadlines import default_due_date, due_days, due_facts, set_due_dates
+    the organisation's days after the tier opened), so Learn and HR's lists always agree. Built from
+    the grants and certifications the page has already loaded: one query, for HR's dates."""
+    from ..reports.deadlines import default_due_date, facts_from, set_due_dates
 
-    facts, chosen, days = due_facts(user), set_due_dates(user.id), due_days()
+    basic_passed = min((c.passed_at for c in certifications if c.tier == "basic"), default=None)
+    approved = {tier: g.decided_at for tier, g in grants.items() if g.status == "approved"}
+    facts, chosen, days = facts_from(user, basic_passed, approved), set_due_dates(user.id), catalogue().settings.due_days
     return {tier: chosen.get(tier) or default_due_date(tier, facts, days) for tier in TIERS}
 
 
 def grants_of(user_id: int) -> dict[str, TierGrant]:
-    return {g.tier: g for g in db.session.scalars(select(TierGrant).where(TierGrant.user_id == user_id))}
+    return {g.tier: g for g in db.session.scalars(_grants_statement(), {"user_id": user_id})}
+
+
+@cache
+def _grants_statement():
+    return select(TierGrant).where(TierGrant.user_id == bindparam("user_id"))
 
 
 def eligibility_from(user, grants: dict[str, TierGrant], certifications) -> dict[str, TierStatus]:
@@ -120,11 +131,11 @@ class HomePage:
 
 def home_for(user, language: str, now: datetime) -> HomePage:
     courses = by_tier(load_courses(user.id, language))
-    grants, certifications = grants_of(user.id), certification_states(user.id, now)
+    grants, rows = grants_of(user.id), certification_rows(user.id)
+    certifications = states_from(rows, now)
     eligibility = eligibility_from(user, grants, certifications)
-    policy = current_policy()
-    acknowledged = policy is None or has_acknowledged(user.id, policy.id)
-    dues = due_dates_for(user)
+    acknowledged = has_acknowledged_current(user.id)
+    dues = due_dates_for(user, grants, rows)
     cards = [TierCard(tier, eligibility[tier], courses[tier], certifications.get(tier), grants.get(tier), dues[tier])
              for tier in TIERS]
     step = next_step(acknowledged=acknowledged, courses=courses, eligibility=eligibility,

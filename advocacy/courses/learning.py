@@ -1,20 +1,22 @@
 """What a person sees of the courses: lessons in their language (English where a translation is
 missing), what they have read, where to resume, and which certification they hold.
 
-Everything is loaded in a fixed number of queries, however many courses and lessons there are.
+The content comes from the process's catalogue (courses/catalogue.py); what the person did is
+loaded in a fixed number of queries, however many courses and lessons there are.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, load_only
+from functools import cache
+
+from sqlalchemy import bindparam, literal, select, union_all
 
 from ..extensions import db
-from .content import REFERENCE_LANGUAGE
-from .models import Course, CourseResume, CourseText, Lesson, LessonProgress, LessonVersion
-from .tiers import TIERS, tier_rank
+from .catalogue import CourseInfo, CourseTextInfo, LessonVersionInfo, catalogue
+from .models import CourseResume, LessonProgress
+from .tiers import TIERS
 
 
 @dataclass
@@ -22,8 +24,9 @@ class LessonView:
     id: int
     slug: str
     position: int
-    version: LessonVersion      # body not loaded; see lesson_body()
+    version: LessonVersionInfo  # the current version in the reader's language, else English
     read: bool
+    goal_ids: tuple[int, ...] = ()
 
     @property
     def title(self) -> str:
@@ -40,8 +43,8 @@ class LessonView:
 
 @dataclass
 class CourseView:
-    course: Course
-    text: CourseText
+    course: CourseInfo
+    text: CourseTextInfo
     lessons: list[LessonView] = field(default_factory=list)
     resume_lesson_id: int | None = None
 
@@ -84,48 +87,47 @@ class CourseView:
 
 def load_courses(user_id: int, language: str, slug: str | None = None) -> list[CourseView]:
     """Active courses (or the one with `slug`) in tier order, with lessons, progress and resume
-    point: four queries, whatever the number of courses."""
-    query = select(Course).where(Course.retired_at.is_(None)).options(joinedload(Course.texts))
-    if slug is not None:
-        query = query.where(Course.slug == slug)
-    courses = sorted(db.session.scalars(query).unique(), key=lambda c: (tier_rank(c.tier), c.order, c.slug))
-    views = {c.id: CourseView(c, c.text_in(language)) for c in courses if c.text_in(language)}
+    point. The content comes from the process's catalogue; the person's progress and resume points
+    are one query."""
+    content = catalogue()
+    chosen = content.courses if slug is None else [c for c in (content.course(slug),) if c is not None]
+    views = {c.id: CourseView(c, c.text_in(language)) for c in chosen if c.text_in(language)}
     if not views:
         return []
-    read = read_lesson_ids(user_id, views.keys())
-    for lesson, version in lessons_with_versions(views.keys(), language):
-        views[lesson.course_id].lessons.append(LessonView(lesson.id, lesson.slug, lesson.position, version,
-                                                          lesson.id in read))
-    for resume in db.session.scalars(select(CourseResume).where(CourseResume.user_id == user_id,
-                                                                 CourseResume.course_id.in_(views.keys()))):
-        views[resume.course_id].resume_lesson_id = resume.lesson_id
+    read, resume = reading_state(user_id)
+    for course_id, view in views.items():
+        view.resume_lesson_id = resume.get(course_id)
+        for lesson in content.lessons.get(course_id, ()):
+            version = lesson.version_in(language)
+            if version is not None:  # a lesson with neither this language nor English is left out
+                view.lessons.append(LessonView(lesson.id, lesson.slug, lesson.position, version,
+                                               lesson.id in read, lesson.goal_ids))
     return list(views.values())
 
 
-def lessons_with_versions(course_ids, language: str) -> list[tuple[Lesson, LessonVersion]]:
-    """Active lessons in course and position order, each with its current version in `language`,
-    else in English (lessons with neither are left out). One query; bodies are left out."""
-    rows = db.session.execute(
-        select(Lesson, LessonVersion).join(LessonVersion, LessonVersion.lesson_id == Lesson.id)
-        .where(Lesson.course_id.in_(course_ids), Lesson.retired_at.is_(None), LessonVersion.current,
-               LessonVersion.language.in_({language, REFERENCE_LANGUAGE}))
-        .options(load_only(LessonVersion.id, LessonVersion.lesson_id, LessonVersion.language,
-                           LessonVersion.version, LessonVersion.title, LessonVersion.minutes))
-        .order_by(Lesson.course_id, Lesson.position, Lesson.id))
-    chosen: dict[int, tuple[Lesson, LessonVersion]] = {}
-    for lesson, version in rows:
-        if lesson.id not in chosen or version.language == language:
-            chosen[lesson.id] = (lesson, version)
-    return list(chosen.values())
+@cache
+def _reading_statement():
+    # Built once per process (see catalogue._stamp_statement). All the person's rows: a handful,
+    # and no join with the lessons, which the catalogue already holds.
+    user_id = bindparam("user_id")
+    read_rows = select(literal("read").label("kind"), LessonProgress.lesson_id, literal(0).label("course_id")) \
+        .where(LessonProgress.user_id == user_id)
+    resume_rows = select(literal("resume").label("kind"), CourseResume.lesson_id, CourseResume.course_id) \
+        .where(CourseResume.user_id == user_id)
+    return union_all(read_rows, resume_rows)
 
 
-def read_lesson_ids(user_id: int, course_ids) -> set[int]:
-    return set(db.session.scalars(select(LessonProgress.lesson_id).join(Lesson).where(
-        LessonProgress.user_id == user_id, Lesson.course_id.in_(course_ids))))
-
-
-def lesson_body(version_id: int) -> str:
-    return db.session.scalar(select(LessonVersion.body).where(LessonVersion.id == version_id)) or ""
+def reading_state(user_id: int) -> tuple[set[int], dict[int, int]]:
+    """The lessons the person has read and the lesson they last opened per course: one query
+    (the two kinds of row come back together)."""
+    read: set[int] = set()
+    resume: dict[int, int] = {}
+    for kind, lesson_id, course_id in db.session.execute(_reading_statement(), {"user_id": user_id}):
+        if kind == "read":
+            read.add(lesson_id)
+        else:
+            resume[course_id] = lesson_id
+    return read, resume
 
 
 def by_tier(views: list[CourseView]) -> dict[str, list[CourseView]]:
@@ -149,16 +151,41 @@ class CertificationState:
         return self.valid and (self.expires_at - now).days < days
 
 
-def certification_states(user_id: int, now: datetime) -> dict[str, CertificationState]:
-    """One query. Revoked certifications are ignored: they neither count nor 'expire'."""
+@dataclass(frozen=True)
+class CertificationRow:
+    tier: str
+    passed_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+def certification_rows(user_id: int) -> list[CertificationRow]:
+    """All of a person's certifications, revoked ones included (one query)."""
+    return [CertificationRow(*row) for row in db.session.execute(_certifications_statement(), {"user_id": user_id})]
+
+
+@cache
+def _certifications_statement():
     from ..quizzes.models import Certification
 
+    return (select(Certification.tier, Certification.passed_at, Certification.expires_at, Certification.revoked_at)
+            .where(Certification.user_id == bindparam("user_id")))
+
+
+def states_from(rows: list[CertificationRow], now: datetime) -> dict[str, CertificationState]:
+    """Per tier, the certification that matters. Revoked ones are ignored: they neither count nor
+    'expire'."""
     states: dict[str, CertificationState] = {}
-    certifications = db.session.scalars(select(Certification).where(
-        Certification.user_id == user_id, Certification.revoked_at.is_(None)))
-    for cert in certifications:
-        state = CertificationState(cert.is_valid_at(now), cert.passed_at, cert.expires_at)
+    for cert in rows:
+        if cert.revoked_at is not None:
+            continue
+        state = CertificationState(cert.passed_at <= now < cert.expires_at, cert.passed_at, cert.expires_at)
         best = states.get(cert.tier)
         if best is None or (state.valid, state.expires_at) > (best.valid, best.expires_at):
             states[cert.tier] = state
     return states
+
+
+def certification_states(user_id: int, now: datetime) -> dict[str, CertificationState]:
+    """One query."""
+    return states_from(certification_rows(user_id), now)

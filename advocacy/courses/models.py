@@ -269,3 +269,13 @@ class TierGrant(db.Model):
         CheckConstraint(TIER_CHECK, name="known_tier"),
         CheckConstraint("status IN ('requested', 'approved', 'declined')", name="known_status"),
     )
+
+
+class ContentRevision(db.Model):
+    """One row whose stamp changes, in the same transaction, whenever course content, goals, the
+    policy or the organisation's settings change (see courses/catalogue.py). Each process keeps its
+    copy of that content for as long as the stamp it read it under is still the stamp here."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,7 +1,9 @@
 """The current policy and who has acknowledged it."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from .models import PolicyAcknowledgement, PolicyVersion
@@ -11,22 +13,27 @@ def current_policy() -> PolicyVersion | None:
     return db.session.scalar(select(PolicyVersion).order_by(PolicyVersion.version.desc()).limit(1))
 
 
+def current_policy_id() -> int | None:
+    """The current version's id, from the process's catalogue (no query of its own)."""
+    from .catalogue import catalogue
+
+    return catalogue().policy_id
+
+
 def has_acknowledged_current(user_id: int) -> bool:
     """True when there is no policy yet, or the person acknowledged the newest version."""
-    policy = current_policy()
-    if policy is None:
-        return True
-    return db.session.scalar(
-        select(PolicyAcknowledgement.id).where(PolicyAcknowledgement.user_id == user_id,
-                                               PolicyAcknowledgement.policy_version_id == policy.id)
-    ) is not None
+    policy_id = current_policy_id()
+    return policy_id is None or has_acknowledged(user_id, policy_id)
 
 
 def has_acknowledged(user_id: int, policy_id: int) -> bool:
-    return db.session.scalar(
-        select(PolicyAcknowledgement.id).where(PolicyAcknowledgement.user_id == user_id,
-                                               PolicyAcknowledgement.policy_version_id == policy_id)
-    ) is not None
+    return db.session.scalar(_acknowledged_statement(), {"user_id": user_id, "policy_id": policy_id}) is not None
+
+
+@cache
+def _acknowledged_statement():
+    return select(PolicyAcknowledgement.id).where(PolicyAcknowledgement.user_id == bindparam("user_id"),
+                                                  PolicyAcknowledgement.policy_version_id == bindparam("policy_id"))
 
 
 def acknowledgement_of(user_id: int, policy_id: int) -> PolicyAcknowledgement | None:

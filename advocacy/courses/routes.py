@@ -7,17 +7,15 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from ..clock import utcnow
 from ..extensions import db
 from ..markdown import render
 from .eligibility import eligibility_for
 from .home import eligibility_from, grants_of, home_for
-from .learning import CourseView, certification_states, lesson_body, load_courses
-from .models import Goal, course_goal, lesson_goal
+from .catalogue import catalogue
+from .learning import CourseView, certification_states, load_courses
 from .tiers import tier_label
 from .services import mark_lesson_read, remember_lesson_opened, request_expert
 
@@ -82,8 +80,8 @@ def course(slug):
     now = utcnow()
     grants, certifications = grants_of(current_user.id), certification_states(current_user.id, now)
     status = eligibility_from(current_user, grants, certifications)[view.tier]
-    goals = db.session.scalars(select(Goal).join(course_goal).where(
-        course_goal.c.course_id == view.course.id, Goal.retired_at.is_(None)).options(selectinload(Goal.texts))).all()
+    content = catalogue()
+    goals = content.goals_of(content.course_goals.get(view.course.id, ()))
     return render_template("courses/course.html", view=view, status=status, certification=certifications.get(view.tier),
                            certifications=certifications, grant=grants.get(view.tier),
                            goals=goals, intro=render(view.text.intro, trusted=True), language=reading_language())
@@ -93,13 +91,12 @@ def course(slug):
 @login_required
 def lesson(slug, lesson_slug):
     view, lesson, now = open_lesson_or_locked(slug, lesson_slug)
-    if remember_lesson_opened(current_user.id, view.course.id, lesson.id, now):
+    if view.resume_lesson_id != lesson.id and remember_lesson_opened(current_user.id, view.course.id, lesson.id, now):
         commit_quietly()
-    goals = db.session.scalars(select(Goal).join(lesson_goal).where(
-        lesson_goal.c.lesson_id == lesson.id, Goal.retired_at.is_(None)).options(selectinload(Goal.texts))).all()
+    goals = catalogue().goals_of(lesson.goal_ids)
     previous, following = view.neighbours(lesson.id)
     return render_template("courses/lesson.html", view=view, lesson=lesson, previous=previous, following=following,
-                           body=render(lesson_body(lesson.version.id), trusted=True), goals=goals,
+                           body=render(lesson.version.body, trusted=True), goals=goals,
                            language=reading_language(), number=view.lessons.index(lesson) + 1)
 
 

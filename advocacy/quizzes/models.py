@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, bindparam,
                         UniqueConstraint, and_, select)
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -188,7 +189,11 @@ def certification_is_valid(cert: Certification | None, now: datetime) -> bool:
 
 def valid_tiers(user_id: int, now: datetime) -> set[str]:
     """The tiers this person holds a valid certification for right now (one query)."""
-    rows = db.session.scalars(
-        select(Certification.tier).where(Certification.user_id == user_id, Certification.is_valid_at(now))
-    )
-    return set(rows)
+    return set(db.session.scalars(_valid_tiers_statement(), {"user_id": user_id, "now": now}))
+
+
+@cache
+def _valid_tiers_statement():
+    # Built once per process: on the hot path of every learner's page.
+    return select(Certification.tier).where(Certification.user_id == bindparam("user_id"),
+                                            Certification.is_valid_at(bindparam("now", type_=UTCDateTime)))

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..clock import utcnow
 from ..extensions import db
@@ -69,15 +70,26 @@ def due_facts(user) -> DueFacts:
     grants = dict(db.session.execute(
         select(TierGrant.tier, TierGrant.decided_at)
         .where(TierGrant.user_id == user.id, TierGrant.status == "approved")).all())
+    return facts_from(user, basic_passed, grants)
+
+
+def facts_from(user, basic_passed: datetime | None, approved: dict[str, datetime | None]) -> DueFacts:
+    """The facts from values already at hand: the first basic pass (revoked ones count: the tier
+    did open) and when each grant was approved."""
     start = user.start_date or (user.created_at or utcnow()).date()
     return DueFacts(start, basic_passed, bool(user.department and user.department.advanced_eligible),
-                    grants.get("advanced"), grants.get("expert"))
+                    approved.get("advanced"), approved.get("expert"))
 
 
 def set_due_dates(user_id: int) -> dict[str, date]:
+    return dict(db.session.execute(_due_dates_statement(), {"user_id": user_id}).all())
+
+
+@cache
+def _due_dates_statement():
     from .models import DueDate
 
-    return dict(db.session.execute(select(DueDate.tier, DueDate.due_on).where(DueDate.user_id == user_id)).all())
+    return select(DueDate.tier, DueDate.due_on).where(DueDate.user_id == bindparam("user_id"))
 
 
 def due_date_for(user, tier: str) -> date | None:
