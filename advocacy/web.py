@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     app.after_request(set_security_headers)
     app.context_processor(template_helpers)
+    install_template_gettext(app)
     register_error_handlers(app)
 
 
@@ -59,6 +60,45 @@ def _user_statement():
     from .people.models import User
 
     return select(User).options(joinedload(User.role_rows)).where(User.session_token == bindparam("token"))
+
+
+def request_translations():
+    """Flask-Babel's translations for the current locale, looked up once per request (and again
+    whenever the locale object changes, as inside force_locale): finding them costs some 7 µs,
+    and a page asks for 30 to 100 strings."""
+    from flask_babel import get_translations
+
+    state = g.get("_flask_babel")
+    if state is not None:
+        kept, locale = getattr(state, "advocacy_translations", None), getattr(state, "babel_locale", None)
+        if kept is not None and locale is not None and kept[0] is locale:
+            return kept[1]
+    translations = get_translations()
+    state = g.get("_flask_babel")
+    if state is not None:
+        state.advocacy_translations = (getattr(state, "babel_locale", None), translations)
+    return translations
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates' _(), gettext() and ngettext(): the same behaviour as Jinja's "newstyle" gettext
+    (always %-formatted, variables escaped when autoescaping), at a third of the cost, through
+    request_translations()."""
+    from jinja2 import pass_eval_context
+    from markupsafe import Markup
+
+    @pass_eval_context
+    def template_gettext(eval_ctx, string, **variables):
+        text = request_translations().ugettext(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    @pass_eval_context
+    def template_ngettext(eval_ctx, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = request_translations().ungettext(singular, plural, num)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
 
 
 def select_locale() -> str:
