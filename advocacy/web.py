@@ -90,7 +90,10 @@ def install_template_gettext(app: Flask) -> None:
     @pass_eval_context
     def template_gettext(eval_ctx, string, **variables):
         text = request_translations().ugettext(string)
-        return (Markup(text) if eval_ctx.autoescape else text) % variables
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        # Formatting a text without '%' changes nothing: skip it for the many plain strings.
+        return text % variables if variables or "%" in text else text
 
     @pass_eval_context
     def template_ngettext(eval_ctx, singular, plural, num, **variables):
