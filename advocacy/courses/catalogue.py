@@ -97,7 +97,7 @@ class GoalTextInfo:
 
 @dataclass(frozen=True)
 class GoalInfo:
-    """An active goal, in English, with its translations."""
+    """A goal, in English, with its translations (retired ones too: posts may still name them)."""
 
     id: int
     slug: str
@@ -106,6 +106,7 @@ class GoalInfo:
     kpi: str
     unit: str
     texts: MappingProxyType  # language -> GoalTextInfo
+    retired: bool = False
 
     def text_in(self, language: str) -> GoalTextInfo | GoalInfo:
         return self.texts.get(language, self)
@@ -126,7 +127,7 @@ class Catalogue:
     stamp: str | None
     courses: tuple[CourseInfo, ...]                     # active, in tier order
     lessons: MappingProxyType                           # course id -> active LessonInfo in position order
-    goals: MappingProxyType                             # goal id -> active GoalInfo
+    goals: MappingProxyType                             # goal id -> GoalInfo (retired ones too)
     course_goals: MappingProxyType                      # course id -> goal ids
     policy_id: int | None                               # the current policy version
     settings: Settings
@@ -137,7 +138,7 @@ class Catalogue:
 
     def goals_of(self, goal_ids) -> list[GoalInfo]:
         """The active ones among `goal_ids`, in id order."""
-        return [self.goals[i] for i in sorted(goal_ids) if i in self.goals]
+        return [self.goals[i] for i in sorted(goal_ids) if i in self.goals and not self.goals[i].retired]
 
 
 # -- reading it ---------------------------------------------------------------------------------
@@ -213,8 +214,8 @@ def load(stamp: str | None) -> Catalogue:
         goal_texts.setdefault(t.goal_id, {})[t.language] = GoalTextInfo(t.language, t.name, t.why or "", t.kpi,
                                                                         t.unit or "")
     goals = {goal.id: GoalInfo(goal.id, goal.slug, goal.name, goal.why or "", goal.kpi, goal.unit or "",
-                               MappingProxyType(goal_texts.get(goal.id, {})))
-             for goal in session.scalars(select(Goal).where(Goal.retired_at.is_(None)))}
+                               MappingProxyType(goal_texts.get(goal.id, {})), goal.retired_at is not None)
+             for goal in session.scalars(select(Goal))}
     course_goals: dict[int, list[int]] = {}
     for course_id, goal_id in session.execute(select(course_goal.c.course_id, course_goal.c.goal_id)):
         course_goals.setdefault(course_id, []).append(goal_id)
