@@ -87,11 +87,16 @@ def field_names(keys) -> str:
     return ", ".join(names)
 
 
+def translated(labels: dict) -> dict[str, str]:
+    """Lazy labels translated now, for a page that shows each of them many times."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 def display_helpers() -> dict:
     return {
         "local_time": local_time, "network_labels": NETWORK_LABELS, "tier_labels": TIER_LABELS,
         "phase_labels": PHASE_LABELS, "phase_badges": PHASE_BADGES, "action_labels": ACTION_LABELS,
         "unlocks": UNLOCKS, "goal_words": goal_words, "untrusted_markdown": lambda text: render(text, trusted=False),
         "site_of": site_of, "link_only_networks": LINK_ONLY_NETWORKS, "zone_name": lambda: organisation_zone().key,
-        "field_names": field_names,
+        "field_names": field_names, "translated": translated,
     }
