@@ -250,3 +250,12 @@ def test_the_page_total_and_the_waiting_posts_come_from_one_count(client, certif
     assert "Page 2 of 2" in html and html.count('class="card post-card"') == 1
     html = feed_html(client, certified, "/feed?page=3")[1]
     assert "Nothing to share right now" in html and "2 posts waiting" in html
+
+
+def test_card_addresses_follow_where_the_app_is_mounted(client, certified, live_post, at_start):
+    login(client, certified)
+    mounted = client.get("/feed", base_url="http://localhost/advocacy").get_data(as_text=True)
+    assert f'action="/advocacy/feed/{live_post.id}/share/x"' in mounted
+    assert f'href="/advocacy/feed/{live_post.id}/share/linkedin"' in mounted
+    html = client.get("/feed").get_data(as_text=True)
+    assert f'action="/feed/{live_post.id}/share/x"' in html and "/advocacy/" not in html
