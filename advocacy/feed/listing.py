@@ -110,14 +110,20 @@ def read_rows(statement, values: dict):
     return db.session.connection().execute(statement, values)
 
 
-def goals_by_id(goal_ids: set[int]) -> dict[int, Goal]:
-    """The goals with their translations, in one query (none when no card has a goal)."""
-    if not goal_ids:
-        return {}
-    query = select(Goal).where(Goal.id.in_(sorted(goal_ids)))
+@lru_cache(maxsize=1)
+def goals_statement():
+    """Some goals with their translations, joined: one query."""
+    query = select(Goal).where(Goal.id.in_(bindparam("goal_ids", expanding=True)))
     if hasattr(Goal, "texts"):  # the goal's words in other languages
         query = query.options(joinedload(Goal.texts))
-    return {goal.id: goal for goal in db.session.scalars(query).unique()}
+    return query
+
+
+def goals_by_id(goal_ids: set[int]) -> dict[int, Goal]:
+    """The cards' goals (no query when no card has one)."""
+    if not goal_ids:
+        return {}
+    return {goal.id: goal for goal in db.session.scalars(goals_statement(), {"goal_ids": sorted(goal_ids)}).unique()}
 
 
 def feed_page(reach: Reach, now: datetime, page: int, per_page: int) -> FeedPage:
