@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from flask import current_app, g, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..markdown import render
 from ..people.models import get_organisation
 from .forms import NETWORK_LABELS, TIER_LABELS
-from .rules import LINK_ONLY_NETWORKS
+from .rules import LINK_ONLY_NETWORKS, SHARE_NETWORKS
 
 PHASE_LABELS = {
     "draft": _l("Draft"), "in_review": _l("In review"), "returned": _l("Returned"),
@@ -73,6 +75,29 @@ def site_of(link: str) -> str:
     return urlsplit(link or "").hostname or ""
 
 
+class CardUrls(NamedTuple):
+    """Where a post's card links and posts to."""
+
+    show: str
+    image: str
+    share: dict[str, str]  # network -> where the share is recorded (a POST)
+    text: dict[str, str]  # network -> the page showing the caption to copy
+
+
+@lru_cache(maxsize=4096)
+def _card_urls(script_root: str, post_id: int) -> CardUrls:
+    return CardUrls(url_for("feed.show", post_id=post_id), url_for("feed.image", post_id=post_id),
+                    {n: url_for("feed.share", post_id=post_id, network=n) for n in SHARE_NETWORKS},
+                    {n: url_for("feed.share_page", post_id=post_id, network=n) for n in LINK_ONLY_NETWORKS})
+
+
+def card_urls(post_id: int) -> CardUrls:
+    """A card's addresses depend only on the post and where the app is mounted (a proxy may set a
+    prefix per request), so each worker builds them once: a card needs ten, and url_for costs as
+    much as the rest of a share button."""
+    return _card_urls(request.script_root, post_id)
+
+
 def policy_url() -> str:
     """The policy page when the courses feature offers one, else the learning home."""
     for rule in current_app.url_map.iter_rules():
@@ -87,11 +112,16 @@ def field_names(keys) -> str:
     return ", ".join(names)
 
 
+def translated(labels: dict) -> dict[str, str]:
+    """Lazy labels translated now, for a page that shows each of them many times."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 def display_helpers() -> dict:
     return {
         "local_time": local_time, "network_labels": NETWORK_LABELS, "tier_labels": TIER_LABELS,
         "phase_labels": PHASE_LABELS, "phase_badges": PHASE_BADGES, "action_labels": ACTION_LABELS,
         "unlocks": UNLOCKS, "goal_words": goal_words, "untrusted_markdown": lambda text: render(text, trusted=False),
         "site_of": site_of, "link_only_networks": LINK_ONLY_NETWORKS, "zone_name": lambda: organisation_zone().key,
-        "field_names": field_names,
+        "field_names": field_names, "translated": translated, "card_urls": card_urls,
     }

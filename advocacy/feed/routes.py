@@ -12,11 +12,12 @@ from ..clock import utcnow
 from ..extensions import db
 from . import rules
 from .display import display_helpers, policy_url
+from .listing import feed_page
 from .models import Post, Share, TrackedLink
 from .sharing import destination, offer_for, offers_for, record_share, tracked_url
 from .stats import clicks_per_day, link_totals
 from .uploads import image_folder
-from .visibility import locked_tiers, reach_of, visible_post_or_404, visible_posts, with_card_data
+from .visibility import reach_of, visible_post_or_404
 
 bp = Blueprint("feed", __name__)
 bp.context_processor(display_helpers)
@@ -36,11 +37,9 @@ def index():
     reach = reach_of(current_user, now)
     if not reach.policy_ok:
         return render_template("feed/locked.html", policy_url=policy_url())
-    page = db.paginate(with_card_data(visible_posts(reach, now)), page=page_number(), per_page=FEED_PAGE_SIZE,
-                       error_out=False, count=True)
+    page = feed_page(reach, now, page_number(), FEED_PAGE_SIZE)
     offers = {post.id: offers_for(post, current_user.id) for post in page.items}
-    return render_template("feed/index.html", page=page, offers=offers, reach=reach,
-                           locked=locked_tiers(reach, now))
+    return render_template("feed/index.html", page=page, offers=offers, reach=reach, locked=page.locked)
 
 
 @bp.get("/feed/<int:post_id>")

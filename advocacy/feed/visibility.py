@@ -3,28 +3,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from flask import abort
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import bindparam, false, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..clock import UTCDateTime
 from ..courses.models import Goal
 from ..courses.policy import has_acknowledged_current
-from ..courses.tiers import TIERS
 from ..extensions import db
 from ..people.models import Department, User
-from ..quizzes.models import Certification, valid_tiers
+from ..quizzes.models import Certification
 from .models import Post
 
 
 @dataclass
 class Reach:
-    """What a person's feed holds right now: the policy acknowledged, and the tiers unlocked."""
+    """What a person's feed holds right now: the policy acknowledged, the tiers unlocked, and when
+    the certification of a tier they no longer hold expired."""
 
     user_id: int
     department_id: int | None
     policy_ok: bool
     tiers: set[str] = field(default_factory=set)
+    expired: dict[str, datetime] = field(default_factory=dict)
 
     @property
     def unlocked(self) -> bool:
@@ -33,12 +36,33 @@ class Reach:
 
 def reach_of(user: User, now: datetime) -> Reach:
     policy_ok = has_acknowledged_current(user.id)
-    tiers = valid_tiers(user.id, now) if policy_ok else set()
-    return Reach(user.id, user.department_id, policy_ok, tiers)
+    tiers, expired = certifications_at(user.id, now) if policy_ok else (set(), {})
+    return Reach(user.id, user.department_id, policy_ok, tiers, expired)
+
+
+@lru_cache(maxsize=1)
+def certifications_statement():
+    """Built once: the person's certifications that were not revoked, valid now or not."""
+    now = bindparam("now", type_=UTCDateTime())
+    return (select(Certification.tier, Certification.is_valid_at(now).label("valid"), Certification.expires_at)
+            .where(Certification.user_id == bindparam("user_id"), Certification.revoked_at.is_(None)))
+
+
+def certifications_at(user_id: int, now: datetime) -> tuple[set[str], dict[str, datetime]]:
+    """The tiers held now (Certification.is_valid_at), and for tiers not held, when their
+    certification expired, if it did: one query for both."""
+    tiers, expired = set(), {}
+    for tier, valid, expires_at in db.session.execute(certifications_statement(), {"user_id": user_id, "now": now}):
+        if valid:
+            tiers.add(tier)
+        elif expires_at <= now:
+            expired[tier] = max(expires_at, expired.get(tier, expires_at))
+    return tiers, expired
 
 
 def targets_department(department_id: int | None):
-    """No departments chosen means everyone; otherwise the person's department must be one."""
+    """No departments chosen means everyone; otherwise the person's department must be one. (Given
+    as a bound parameter, a person without a department binds NULL, which matches no department.)"""
     everyone = ~Post.departments.any()
     if department_id is None:
         return everyone
@@ -70,21 +94,3 @@ def visible_post_or_404(user: User, post_id: int, now: datetime) -> Post:
     if post is None:
         abort(404)
     return post
-
-
-def locked_tiers(reach: Reach, now: datetime) -> list[dict]:
-    """For every tier the person lacks: how many live posts wait there for them, and when their
-    certification expired, if it did (two queries)."""
-    missing = [t for t in TIERS if t not in reach.tiers]
-    if not missing:
-        return []
-    waiting = dict(db.session.execute(
-        select(Post.min_tier, func.count(Post.id))
-        .where(Post.is_live_at(now), Post.min_tier.in_(missing), targets_department(reach.department_id))
-        .group_by(Post.min_tier)).all())
-    expired = dict(db.session.execute(
-        select(Certification.tier, func.max(Certification.expires_at))
-        .where(Certification.user_id == reach.user_id, Certification.tier.in_(missing),
-               Certification.revoked_at.is_(None), Certification.expires_at <= now)
-        .group_by(Certification.tier)).all())
-    return [{"tier": t, "waiting": waiting.get(t, 0), "expired_at": expired.get(t)} for t in missing]

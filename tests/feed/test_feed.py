@@ -212,3 +212,53 @@ def test_my_shares_and_the_post_list_make_the_same_number_of_queries_at_two_size
     assert count_queries(client, "/feed/mine") == few_mine
     login(client, marketing)
     assert count_queries(client, "/posts") == few_posts
+
+
+def test_a_first_page_holding_every_post_has_no_pager_and_needs_no_count(client, certified, marketing, reviewer,
+                                                                         count_queries, at_start):
+    for tier in ("advanced", "expert"):
+        certify(certified, tier)
+    for n in range(10):
+        create_live_post(marketing, reviewer, title=f"Post number {n:02d}", publish_at=START - timedelta(hours=12 - n),
+                         min_tier=("basic", "advanced", "expert")[n % 3])
+    db.session.commit()
+    status, html = feed_html(client, certified)
+    assert all(f"Post number {n:02d}" in html for n in range(10))
+    assert 'class="pager"' not in html and "Unlock more to share" not in html
+    full_page = count_queries(client, "/feed")
+    create_live_post(marketing, reviewer, title="Post number 10", publish_at=START - timedelta(minutes=1))
+    create_live_post(marketing, reviewer, title="Oldest", min_tier="expert", publish_at=START - timedelta(days=1))
+    db.session.commit()
+    html = feed_html(client, certified)[1]
+    assert "Page 1 of 2" in html and 'href="/feed?page=2" rel="next"' in html
+    assert "Post number 10" in html and "Post number 01" in html and "Post number 00" not in html
+    assert count_queries(client, "/feed") == full_page + 1  # now the total needs a count
+    html = feed_html(client, certified, "/feed?page=2")[1]
+    assert "Page 2 of 2" in html and 'href="/feed?page=1" rel="prev"' in html
+    assert "Post number 00" in html and "Oldest" in html and "Post number 01" not in html
+
+
+def test_the_page_total_and_the_waiting_posts_come_from_one_count(client, certified, marketing, reviewer,
+                                                                  count_queries, at_start):
+    for n in range(11):
+        create_live_post(marketing, reviewer, title=f"Basic {n:02d}")
+    for n in range(2):
+        create_live_post(marketing, reviewer, title=f"Advanced {n}", min_tier="advanced")
+    create_live_post(marketing, reviewer, title="Expert", min_tier="expert")
+    db.session.commit()
+    html = feed_html(client, certified)[1]
+    assert "Page 1 of 2" in html
+    assert "2 posts waiting" in html and "1 post waiting" in html and "Advanced 0" not in html
+    html = feed_html(client, certified, "/feed?page=2")[1]
+    assert "Page 2 of 2" in html and html.count('class="card post-card"') == 1
+    html = feed_html(client, certified, "/feed?page=3")[1]
+    assert "Nothing to share right now" in html and "2 posts waiting" in html
+
+
+def test_card_addresses_follow_where_the_app_is_mounted(client, certified, live_post, at_start):
+    login(client, certified)
+    mounted = client.get("/feed", base_url="http://localhost/advocacy").get_data(as_text=True)
+    assert f'action="/advocacy/feed/{live_post.id}/share/x"' in mounted
+    assert f'href="/advocacy/feed/{live_post.id}/share/linkedin"' in mounted
+    html = client.get("/feed").get_data(as_text=True)
+    assert f'action="/feed/{live_post.id}/share/x"' in html and "/advocacy/" not in html
