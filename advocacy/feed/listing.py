@@ -3,7 +3,7 @@
 The feed is the page employees open most, so it reads plain rows instead of Post entities and runs
 statements built once per process with only the values bound: building the department test alone
 costs more than running it. It makes a fixed number of queries whatever the page size: the
-page of posts, their captions, their goals, and one count of live posts per tier that gives both
+page of posts, their captions, and one count of live posts per tier that gives both
 the page total and the posts waiting in the locked tiers (skipped when page 1 holds everything).
 """
 from __future__ import annotations
@@ -14,10 +14,9 @@ from functools import lru_cache
 from math import ceil
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload
 
 from ..clock import UTCDateTime
-from ..courses.models import Goal
+from ..courses.catalogue import GoalInfo, catalogue
 from ..courses.tiers import TIERS
 from ..extensions import db
 from .models import Caption, Post
@@ -37,7 +36,7 @@ class CardPost:
     image_alt: str
     hashtags: str
     goal_id: int | None
-    goal: Goal | None = None
+    goal: GoalInfo | None = None
     captions: list = field(default_factory=list)  # rows with network, position and text, in Post's order
 
     captions_for = Post.captions_for  # the same rule: blank variants do not count
@@ -110,20 +109,11 @@ def read_rows(statement, values: dict):
     return db.session.connection().execute(statement, values)
 
 
-@lru_cache(maxsize=1)
-def goals_statement():
-    """Some goals with their translations, joined: one query."""
-    query = select(Goal).where(Goal.id.in_(bindparam("goal_ids", expanding=True)))
-    if hasattr(Goal, "texts"):  # the goal's words in other languages
-        query = query.options(joinedload(Goal.texts))
-    return query
-
-
-def goals_by_id(goal_ids: set[int]) -> dict[int, Goal]:
-    """The cards' goals (no query when no card has one)."""
-    if not goal_ids:
-        return {}
-    return {goal.id: goal for goal in db.session.scalars(goals_statement(), {"goal_ids": sorted(goal_ids)}).unique()}
+def goals_by_id(goal_ids: set[int]) -> dict[int, GoalInfo]:
+    """The cards' goals, from the process's catalogue of course content (no query); retired goals
+    are in it too, as a post may still name one."""
+    goals = catalogue().goals
+    return {goal_id: goals[goal_id] for goal_id in goal_ids if goal_id in goals}
 
 
 def feed_page(reach: Reach, now: datetime, page: int, per_page: int) -> FeedPage:
