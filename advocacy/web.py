@@ -4,8 +4,7 @@ from __future__ import annotations
 import sqlite3
 from functools import cache
 
-from flask import Flask, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask import Flask, g, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError

@@ -1,24 +1,18 @@
 """The employee's home: one obvious next step, each tier's state, due dates.
 
-next_step() is pure; home_for() loads what it needs in a fixed number of queries.
+next_step() is pure; home_for() needs one query, the person's record (courses/record.py).
 Order of next steps: acknowledge the policy, read the next lesson, take the quiz, renew an
 expiring or expired certification, share.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select
-
-from ..extensions import db
-from .eligibility import TierStatus, statuses
 from .catalogue import catalogue
-from .learning import (CertificationRow, CertificationState, CourseView, LessonView, by_tier, certification_rows,
-                       load_courses, states_from)
-from .models import TierGrant
-from .policy import has_acknowledged_current
+from .eligibility import TierStatus, statuses
+from .learning import CertificationState, CourseView, LessonView, by_tier, load_courses, states_from
+from .record import GrantRow, LearnerRecord, learner_record
 from .tiers import TIERS
 
 RENEW_WITHIN_DAYS = 30
@@ -65,28 +59,19 @@ def next_step(*, acknowledged: bool, courses: dict[str, list[CourseView]], eligi
 
 # -- due dates -----------------------------------------------------------------------------------
 
-def due_dates_for(user, grants: dict[str, TierGrant], certifications: list[CertificationRow]) -> dict[str, date | None]:
+def due_dates_for(user, record: LearnerRecord) -> dict[str, date | None]:
     """Each tier's due date by the reports feature's rule (HR's date for the person if set, else
     the organisation's days after the tier opened), so Learn and HR's lists always agree. Built from
-    the grants and certifications the page has already loaded: one query, for HR's dates."""
-    from ..reports.deadlines import default_due_date, facts_from, set_due_dates
+    the person's record: no query of its own."""
+    from ..reports.deadlines import default_due_date, facts_from
 
-    basic_passed = min((c.passed_at for c in certifications if c.tier == "basic"), default=None)
-    approved = {tier: g.decided_at for tier, g in grants.items() if g.status == "approved"}
-    facts, chosen, days = facts_from(user, basic_passed, approved), set_due_dates(user.id), catalogue().settings.due_days
-    return {tier: chosen.get(tier) or default_due_date(tier, facts, days) for tier in TIERS}
-
-
-def grants_of(user_id: int) -> dict[str, TierGrant]:
-    return {g.tier: g for g in db.session.scalars(_grants_statement(), {"user_id": user_id})}
+    basic_passed = min((c.passed_at for c in record.certifications if c.tier == "basic"), default=None)
+    approved = {tier: g.decided_at for tier, g in record.grants.items() if g.status == "approved"}
+    facts, days = facts_from(user, basic_passed, approved), catalogue().settings.due_days
+    return {tier: record.due_dates.get(tier) or default_due_date(tier, facts, days) for tier in TIERS}
 
 
-@cache
-def _grants_statement():
-    return select(TierGrant).where(TierGrant.user_id == bindparam("user_id"))
-
-
-def eligibility_from(user, grants: dict[str, TierGrant], certifications) -> dict[str, TierStatus]:
+def eligibility_from(user, grants: dict[str, GrantRow], certifications) -> dict[str, TierStatus]:
     department = user.department
     return statuses(department_advanced=bool(department and department.advanced_eligible),
                     grants={tier: g.status for tier, g in grants.items()},
@@ -101,7 +86,7 @@ class TierCard:
     status: TierStatus
     courses: list[CourseView]
     certification: CertificationState | None
-    grant: TierGrant | None
+    grant: GrantRow | None
     due: date | None
 
     @property
@@ -130,12 +115,13 @@ class HomePage:
 
 
 def home_for(user, language: str, now: datetime) -> HomePage:
-    courses = by_tier(load_courses(user.id, language))
-    grants, rows = grants_of(user.id), certification_rows(user.id)
-    certifications = states_from(rows, now)
+    record = learner_record(user.id)  # first: the content stamp comes with it
+    courses = by_tier(load_courses(user.id, language, record=record))
+    grants, certifications = record.grants, states_from(record.certifications, now)
     eligibility = eligibility_from(user, grants, certifications)
-    acknowledged = has_acknowledged_current(user.id)
-    dues = due_dates_for(user, grants, rows)
+    policy_id = catalogue().policy_id
+    acknowledged = policy_id is None or policy_id in record.acknowledged
+    dues = due_dates_for(user, record)
     cards = [TierCard(tier, eligibility[tier], courses[tier], certifications.get(tier), grants.get(tier), dues[tier])
              for tier in TIERS]
     step = next_step(acknowledged=acknowledged, courses=courses, eligibility=eligibility,

@@ -1,21 +1,16 @@
 """What a person sees of the courses: lessons in their language (English where a translation is
 missing), what they have read, where to resume, and which certification they hold.
 
-The content comes from the process's catalogue (courses/catalogue.py); what the person did is
-loaded in a fixed number of queries, however many courses and lessons there are.
+The content comes from the process's catalogue (courses/catalogue.py); what the person did comes
+from their record (courses/record.py): one query, however many courses and lessons there are.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from functools import cache
-
-from sqlalchemy import bindparam, literal, select, union_all
-
-from ..extensions import db
 from .catalogue import CourseInfo, CourseTextInfo, LessonVersionInfo, catalogue
-from .models import CourseResume, LessonProgress
+from .record import CertificationRow, LearnerRecord, learner_record
 from .tiers import TIERS
 
 
@@ -85,16 +80,19 @@ class CourseView:
         return previous, following
 
 
-def load_courses(user_id: int, language: str, slug: str | None = None) -> list[CourseView]:
+def load_courses(user_id: int, language: str, slug: str | None = None,
+                 record: LearnerRecord | None = None) -> list[CourseView]:
     """Active courses (or the one with `slug`) in tier order, with lessons, progress and resume
-    point. The content comes from the process's catalogue; the person's progress and resume points
-    are one query."""
+    point. The content comes from the process's catalogue, the person's progress and resume points
+    from their record (read here unless the caller has it: read it before the catalogue, and the
+    content stamp comes with it)."""
+    record = record or learner_record(user_id)
     content = catalogue()
     chosen = content.courses if slug is None else [c for c in (content.course(slug),) if c is not None]
     views = {c.id: CourseView(c, c.text_in(language)) for c in chosen if c.text_in(language)}
     if not views:
         return []
-    read, resume = reading_state(user_id)
+    read, resume = record.read, record.resume
     for course_id, view in views.items():
         view.resume_lesson_id = resume.get(course_id)
         for lesson in content.lessons.get(course_id, ()):
@@ -103,31 +101,6 @@ def load_courses(user_id: int, language: str, slug: str | None = None) -> list[C
                 view.lessons.append(LessonView(lesson.id, lesson.slug, lesson.position, version,
                                                lesson.id in read, lesson.goal_ids))
     return list(views.values())
-
-
-@cache
-def _reading_statement():
-    # Built once per process (see catalogue._stamp_statement). All the person's rows: a handful,
-    # and no join with the lessons, which the catalogue already holds.
-    user_id = bindparam("user_id")
-    read_rows = select(literal("read").label("kind"), LessonProgress.lesson_id, literal(0).label("course_id")) \
-        .where(LessonProgress.user_id == user_id)
-    resume_rows = select(literal("resume").label("kind"), CourseResume.lesson_id, CourseResume.course_id) \
-        .where(CourseResume.user_id == user_id)
-    return union_all(read_rows, resume_rows)
-
-
-def reading_state(user_id: int) -> tuple[set[int], dict[int, int]]:
-    """The lessons the person has read and the lesson they last opened per course: one query
-    (the two kinds of row come back together)."""
-    read: set[int] = set()
-    resume: dict[int, int] = {}
-    for kind, lesson_id, course_id in db.session.execute(_reading_statement(), {"user_id": user_id}):
-        if kind == "read":
-            read.add(lesson_id)
-        else:
-            resume[course_id] = lesson_id
-    return read, resume
 
 
 def by_tier(views: list[CourseView]) -> dict[str, list[CourseView]]:
@@ -151,27 +124,6 @@ class CertificationState:
         return self.valid and (self.expires_at - now).days < days
 
 
-@dataclass(frozen=True)
-class CertificationRow:
-    tier: str
-    passed_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-
-
-def certification_rows(user_id: int) -> list[CertificationRow]:
-    """All of a person's certifications, revoked ones included (one query)."""
-    return [CertificationRow(*row) for row in db.session.execute(_certifications_statement(), {"user_id": user_id})]
-
-
-@cache
-def _certifications_statement():
-    from ..quizzes.models import Certification
-
-    return (select(Certification.tier, Certification.passed_at, Certification.expires_at, Certification.revoked_at)
-            .where(Certification.user_id == bindparam("user_id")))
-
-
 def states_from(rows: list[CertificationRow], now: datetime) -> dict[str, CertificationState]:
     """Per tier, the certification that matters. Revoked ones are ignored: they neither count nor
     'expire'."""
@@ -187,5 +139,5 @@ def states_from(rows: list[CertificationRow], now: datetime) -> dict[str, Certif
 
 
 def certification_states(user_id: int, now: datetime) -> dict[str, CertificationState]:
-    """One query."""
-    return states_from(certification_rows(user_id), now)
+    """One query (the learner's record)."""
+    return states_from(learner_record(user_id).certifications, now)

@@ -13,9 +13,10 @@ from ..clock import utcnow
 from ..extensions import db
 from ..markdown import render
 from .eligibility import eligibility_for
-from .home import eligibility_from, grants_of, home_for
+from .home import eligibility_from, home_for
 from .catalogue import catalogue
-from .learning import CourseView, certification_states, load_courses
+from .learning import CourseView, load_courses, states_from
+from .record import LearnerRecord, learner_record
 from .tiers import tier_label
 from .services import mark_lesson_read, remember_lesson_opened, request_expert
 
@@ -28,8 +29,8 @@ def reading_language() -> str:
     return str(get_locale())
 
 
-def course_or_404(slug: str) -> CourseView:
-    views = load_courses(current_user.id, reading_language(), slug=slug)
+def course_or_404(slug: str, record: LearnerRecord) -> CourseView:
+    views = load_courses(current_user.id, reading_language(), slug=slug, record=record)
     if not views:
         abort(404)
     return views[0]
@@ -50,19 +51,20 @@ def commit_quietly() -> None:
         db.session.rollback()
 
 
-def locked_page(view: CourseView, status):
-    certifications = certification_states(current_user.id, utcnow())
+def locked_page(view: CourseView, status, record: LearnerRecord):
+    certifications = states_from(record.certifications, utcnow())
     return render_template("courses/locked.html", view=view, status=status, certifications=certifications), 403
 
 
 def open_lesson_or_locked(slug: str, lesson_slug: str):
     """The course, the lesson and the time; the locked page (403) when the tier is closed to this person."""
-    view = course_or_404(slug)
+    record = learner_record(current_user.id)
+    view = course_or_404(slug, record)
     lesson = lesson_or_404(view, lesson_slug)
     now = utcnow()
-    status = eligibility_for(current_user, now)[view.tier]
+    status = eligibility_from(current_user, record.grants, states_from(record.certifications, now))[view.tier]
     if not status.open:
-        abort(make_response(locked_page(view, status)))
+        abort(make_response(locked_page(view, status, record)))
     return view, lesson, now
 
 
@@ -76,9 +78,10 @@ def home():
 @bp.get("/courses/<slug>")
 @login_required
 def course(slug):
-    view = course_or_404(slug)
+    record = learner_record(current_user.id)
+    view = course_or_404(slug, record)
     now = utcnow()
-    grants, certifications = grants_of(current_user.id), certification_states(current_user.id, now)
+    grants, certifications = record.grants, states_from(record.certifications, now)
     status = eligibility_from(current_user, grants, certifications)[view.tier]
     content = catalogue()
     goals = content.goals_of(content.course_goals.get(view.course.id, ()))

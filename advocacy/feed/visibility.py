@@ -3,18 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
 from flask import abort
-from sqlalchemy import bindparam, false, or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..clock import UTCDateTime
 from ..courses.models import Goal
-from ..courses.policy import has_acknowledged_current
+from ..courses.policy import current_policy_id
+from ..courses.record import learner_record
 from ..extensions import db
 from ..people.models import Department, User
-from ..quizzes.models import Certification
 from .models import Post
 
 
@@ -35,28 +33,25 @@ class Reach:
 
 
 def reach_of(user: User, now: datetime) -> Reach:
-    policy_ok = has_acknowledged_current(user.id)
-    tiers, expired = certifications_at(user.id, now) if policy_ok else (set(), {})
+    """From the person's record (courses/record.py): one query, the content stamp included."""
+    record = learner_record(user.id)
+    policy_id = current_policy_id()
+    policy_ok = policy_id is None or policy_id in record.acknowledged
+    tiers, expired = held_and_expired(record.certifications, now) if policy_ok else (set(), {})
     return Reach(user.id, user.department_id, policy_ok, tiers, expired)
 
 
-@lru_cache(maxsize=1)
-def certifications_statement():
-    """Built once: the person's certifications that were not revoked, valid now or not."""
-    now = bindparam("now", type_=UTCDateTime())
-    return (select(Certification.tier, Certification.is_valid_at(now).label("valid"), Certification.expires_at)
-            .where(Certification.user_id == bindparam("user_id"), Certification.revoked_at.is_(None)))
-
-
-def certifications_at(user_id: int, now: datetime) -> tuple[set[str], dict[str, datetime]]:
+def held_and_expired(certifications, now: datetime) -> tuple[set[str], dict[str, datetime]]:
     """The tiers held now (Certification.is_valid_at), and for tiers not held, when their
-    certification expired, if it did: one query for both."""
+    certification expired, if it did. Revoked certifications count for neither."""
     tiers, expired = set(), {}
-    for tier, valid, expires_at in db.session.execute(certifications_statement(), {"user_id": user_id, "now": now}):
-        if valid:
-            tiers.add(tier)
-        elif expires_at <= now:
-            expired[tier] = max(expires_at, expired.get(tier, expires_at))
+    for cert in certifications:
+        if cert.revoked_at is not None:
+            continue
+        if cert.passed_at <= now < cert.expires_at:
+            tiers.add(cert.tier)
+        elif cert.expires_at <= now:
+            expired[cert.tier] = max(cert.expires_at, expired.get(cert.tier, cert.expires_at))
     return tiers, expired
 
 
