@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlite3
 from functools import cache
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, has_app_context, render_template, request, session
+from flask_babel import Domain
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .extensions import db, login_manager
+from .extensions import babel, db, login_manager
 
 
 @event.listens_for(Engine, "connect")
@@ -39,6 +40,8 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     app.after_request(set_security_headers)
     app.context_processor(template_helpers)
+    # Flask-Babel's gettext, lazy_gettext and templates all ask this domain for the translations.
+    babel.domain_instance = RequestDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     install_template_gettext(app)
     register_error_handlers(app)
 
@@ -61,22 +64,26 @@ def _user_statement():
     return select(User).options(joinedload(User.role_rows)).where(User.session_token == bindparam("token"))
 
 
-def request_translations():
-    """Flask-Babel's translations for the current locale, looked up once per request (and again
-    whenever the locale object changes, as inside force_locale): finding them costs some 7 µs,
-    and a page asks for 30 to 100 strings."""
-    from flask_babel import get_translations
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, remembering the translations per request and locale object
+    (again whenever the locale object changes, as inside force_locale). Finding them costs some
+    7 µs, and a page asks for 30 to 100 strings, from templates and from lazy labels alike."""
 
-    state = g.get("_flask_babel")
-    if state is not None:
-        kept, locale = getattr(state, "advocacy_translations", None), getattr(state, "babel_locale", None)
-        if kept is not None and locale is not None and kept[0] is locale:
-            return kept[1]
-    translations = get_translations()
-    state = g.get("_flask_babel")
-    if state is not None:
-        state.advocacy_translations = (getattr(state, "babel_locale", None), translations)
-    return translations
+    def get_translations(self):
+        state = g.get("_flask_babel") if has_app_context() else None
+        if state is not None:
+            kept, locale = getattr(state, "advocacy_translations", None), getattr(state, "babel_locale", None)
+            if kept is not None and locale is not None and kept[0] is locale:
+                return kept[1]
+        translations = super().get_translations()
+        state = g.get("_flask_babel") if has_app_context() else None
+        if state is not None:
+            state.advocacy_translations = (getattr(state, "babel_locale", None), translations)
+        return translations
+
+
+def request_translations():
+    return babel.domain_instance.get_translations()
 
 
 def install_template_gettext(app: Flask) -> None:

@@ -43,3 +43,18 @@ def test_the_language_form_on_every_page_marks_the_current_language(client, db, 
     assert '<option selected value="nl">Nederlands</option>' in html
     assert '<option value="en">English</option>' in html
     assert '<input name="next" type="hidden" value="/home">' in html
+
+
+def test_lazy_labels_follow_the_request_language_and_a_forced_locale(app, db):
+    from flask_babel import force_locale
+    from flask_babel import lazy_gettext as _l
+
+    label = _l("Log out")
+    # Each request its own app context, as in production (the test's own one would be reused).
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "nl"}):
+        assert str(label) == "Uitloggen"
+        with force_locale("en"):
+            assert str(label) == "Log out"
+        assert str(label) == "Uitloggen"
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert str(label) == "Log out"
