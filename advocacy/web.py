@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import fragments
 from .extensions import babel, db, login_manager
 
 
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     # Flask-Babel's gettext, lazy_gettext and templates all ask this domain for the translations.
     babel.domain_instance = RequestDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     install_template_gettext(app)
+    fragments.init_app(app)
     register_error_handlers(app)
 
 

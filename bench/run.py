@@ -30,6 +30,12 @@ from .targets import TARGETS, WORLD_SETUP, Target
 
 RESULTS = ROOT / "bench" / "results"
 LUA = Path(__file__).with_name("wrk_report.lua")
+# A phone's browser, not a bot (link previews and crawlers are not counted as clicks). The logins
+# and wrk send the same one, as a browser does: with another User-Agent than at login, the session
+# protection marks the session not fresh and every answer rewrites the cookie, which no real
+# phone would cause.
+USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/126.0 Mobile Safari/537.36")
 PG_SERVER_URL = os.environ.get("PG_SERVER_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
@@ -53,6 +59,7 @@ class Sessions(dict):
 
     def __missing__(self, role: str) -> Session:
         session = Session(self.url)
+        session.headers["User-Agent"] = USER_AGENT
         response = session.login(demo_email(role), self.password)
         if response.status != 302:
             raise RuntimeError(f"could not log in as {role}: status {response.status}")
@@ -62,7 +69,7 @@ class Sessions(dict):
 
 def wrk(url: str, seconds: int, connections: int, cookie: str = "", method: str = "GET",
         body: str = "") -> Measurement:
-    env = dict(os.environ, BENCH_COOKIE=cookie, BENCH_METHOD=method, BENCH_BODY=body)
+    env = dict(os.environ, BENCH_COOKIE=cookie, BENCH_METHOD=method, BENCH_BODY=body, BENCH_USER_AGENT=USER_AGENT)
     args = ["wrk", "--threads", "1", "--connections", str(connections), "--duration", f"{seconds}s",
             "--timeout", "10s", "--script", str(LUA), url]
     out = subprocess.run(args, env=env, capture_output=True, text=True, timeout=seconds + 60)
@@ -87,6 +94,7 @@ def measure_target(target: Target, server: Server, sessions: Sessions, args) -> 
         result.note = "skipped: not there yet (see bench/targets.py)"
         return result
     session = sessions[target.who] if target.who else Session(server.url)
+    session.headers["User-Agent"] = USER_AGENT
     fields = target.form(sessions, path) if target.form else None
     body = urllib.parse.urlencode(fields) if fields else ""
     check = session.request(target.method, path, form=fields)

@@ -2,8 +2,8 @@
 local cookie = os.getenv("BENCH_COOKIE")
 if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
 wrk.headers["Accept-Language"] = "en"
--- A phone's browser, not a bot: link previews and crawlers are not counted as clicks.
-wrk.headers["User-Agent"] = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
+-- The same phone browser the logins used (bench/run.py USER_AGENT).
+wrk.headers["User-Agent"] = os.getenv("BENCH_USER_AGENT")
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
 if body and body ~= "" then
