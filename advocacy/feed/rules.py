@@ -5,6 +5,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import datetime, timedelta
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # -- networks ------------------------------------------------------------------------------------
@@ -179,9 +180,13 @@ def variant_index(user_id: int, post_id: int, network: str, count: int) -> int:
     offset differs per post and network, so the same person does not always get the first one."""
     if count <= 1:
         return 0
+    return (user_id + _variant_offset(post_id, network)) % count
+
+
+@lru_cache(maxsize=4096)
+def _variant_offset(post_id: int, network: str) -> int:
     digest = hashlib.sha256(f"{post_id}:{network}".encode()).digest()
-    offset = int.from_bytes(digest[:4], "big")
-    return (user_id + offset) % count
+    return int.from_bytes(digest[:4], "big")
 
 
 # -- share URLs ----------------------------------------------------------------------------------

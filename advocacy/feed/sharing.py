@@ -23,12 +23,15 @@ class Offer:
     caption: str  # with the post's hashtags
 
 
-def offer_for(post: Post, user_id: int, network: str) -> Offer:
+def offer_for(post: Post, user_id: int, network: str, by_network: dict | None = None) -> Offer:
     """The person's caption for a network; the phone's share sheet and networks without a caption
-    borrow one from another network, or fall back to the title."""
+    borrow one from another network, or fall back to the title. `by_network` is the post's
+    non-blank captions per network (captions_by_network), when the caller already has them."""
+    if by_network is None:
+        by_network = captions_by_network(post)
     candidates = (network,) if network in rules.CAPTION_NETWORKS else ()
     for source in candidates + rules.CAPTION_FALLBACK_ORDER:
-        captions = post.captions_for(source)
+        captions = by_network.get(source)
         if captions:
             index = rules.variant_index(user_id, post.id, source, len(captions))
             variant = captions[index].position if source == network else None
@@ -36,8 +39,18 @@ def offer_for(post: Post, user_id: int, network: str) -> Offer:
     return Offer(network, None, rules.share_text(post.title, post.hashtags))
 
 
+def captions_by_network(post: Post) -> dict[str, list]:
+    """Post.captions_for for every network at once (the same rule: blank variants do not count)."""
+    grouped: dict[str, list] = {}
+    for caption in post.captions:
+        if caption.text.strip():
+            grouped.setdefault(caption.network, []).append(caption)
+    return grouped
+
+
 def offers_for(post: Post, user_id: int) -> dict[str, Offer]:
-    return {n: offer_for(post, user_id, n) for n in rules.SHARE_NETWORKS}
+    by_network = captions_by_network(post)
+    return {n: offer_for(post, user_id, n, by_network) for n in rules.SHARE_NETWORKS}
 
 
 def insert_ignoring_conflict(model, **values):
