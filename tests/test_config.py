@@ -36,6 +36,15 @@ def test_database_url_defaults_to_sqlite_in_instance_and_accepts_postgres(monkey
     assert from_environment(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/advocacy"
 
 
+def test_pooled_connections_are_tested_only_where_a_server_can_drop_them(monkeypatch, tmp_path):
+    from advocacy.config import from_environment
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert from_environment(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/advocacy")
+    assert from_environment(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+
+
 def test_sqlite_runs_with_foreign_keys_wal_and_a_busy_timeout(app, db):
     from sqlalchemy import text
 

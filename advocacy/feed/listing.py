@@ -3,7 +3,7 @@
 The feed is the page employees open most, so it reads plain rows instead of Post entities and runs
 statements built once per process with only the values bound: building the department test alone
 costs more than running it. It makes a fixed number of queries whatever the page size: the
-page of posts, their captions, and one count of live posts per tier that gives both
+page of posts joined with their captions, and one count of live posts per tier that gives both
 the page total and the posts waiting in the locked tiers (skipped when page 1 holds everything).
 """
 from __future__ import annotations
@@ -80,26 +80,26 @@ def _live_here():
 
 @lru_cache(maxsize=1)
 def page_statement():
-    """The card columns of the visible posts of some tiers, newest first, from an offset."""
-    return (select(Post.id, Post.title, Post.body, Post.link, Post.image_name, Post.image_alt, Post.hashtags,
-                   Post.goal_id)
+    """The card columns of the visible posts of some tiers, newest first, from an offset, each with
+    its captions in the order of Post.captions: one row per caption (one without, for a post that
+    has none). The page is chosen first, so the limit counts posts, not captions."""
+    page = (select(Post.id, Post.title, Post.body, Post.link, Post.image_name, Post.image_alt, Post.hashtags,
+                   Post.goal_id, Post.publish_at)
             .where(*_live_here(), Post.min_tier.in_(bindparam("tiers", expanding=True)))
             .order_by(Post.publish_at.desc(), Post.id.desc())
-            .limit(bindparam("limit")).offset(bindparam("offset")))
+            .limit(bindparam("limit")).offset(bindparam("offset"))).subquery("page")
+    return (select(*(page.c[name] for name in CARD_COLUMNS), Caption.network, Caption.position, Caption.text)
+            .select_from(page).outerjoin(Caption, Caption.post_id == page.c.id)
+            .order_by(page.c.publish_at.desc(), page.c.id.desc(), Caption.network, Caption.position))
+
+
+CARD_COLUMNS = ("id", "title", "body", "link", "image_name", "image_alt", "hashtags", "goal_id")
 
 
 @lru_cache(maxsize=1)
 def counts_statement():
     """How many live posts each tier holds for the department."""
     return select(Post.min_tier, func.count(Post.id)).where(*_live_here()).group_by(Post.min_tier)
-
-
-@lru_cache(maxsize=1)
-def captions_statement():
-    """The captions of some posts, in the order of Post.captions."""
-    return (select(Caption.post_id, Caption.network, Caption.position, Caption.text)
-            .where(Caption.post_id.in_(bindparam("post_ids", expanding=True)))
-            .order_by(Caption.network, Caption.position))
 
 
 def read_rows(statement, values: dict):
@@ -124,7 +124,14 @@ def feed_page(reach: Reach, now: datetime, page: int, per_page: int) -> FeedPage
     if reach.tiers:
         rows = read_rows(page_statement(), {**values, "tiers": sorted(reach.tiers),
                                             "limit": per_page + 1, "offset": (page - 1) * per_page})
-        posts = [CardPost(**row._mapping) for row in rows]
+        by_id: dict[int, CardPost] = {}
+        for row in rows:
+            post = by_id.get(row.id)
+            if post is None:
+                post = by_id[row.id] = CardPost(*row[:len(CARD_COLUMNS)])
+            if row.network is not None:
+                post.captions.append(row)  # has .network, .position and .text, as a Caption
+        posts = list(by_id.values())
     more, posts = len(posts) > per_page, posts[:per_page]
     missing = [tier for tier in TIERS if tier not in reach.tiers]
     if missing or more or page > 1:
@@ -133,9 +140,6 @@ def feed_page(reach: Reach, now: datetime, page: int, per_page: int) -> FeedPage
     else:
         counts, total = {}, len(posts)
     if posts:
-        by_id = {post.id: post for post in posts}
-        for caption in read_rows(captions_statement(), {"post_ids": list(by_id)}):
-            by_id[caption.post_id].captions.append(caption)
         goals = goals_by_id({post.goal_id for post in posts if post.goal_id is not None})
         for post in posts:
             post.goal = goals.get(post.goal_id)
