@@ -13,7 +13,6 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..markdown import render
-from ..people.models import get_organisation
 from .forms import NETWORK_LABELS, TIER_LABELS
 from .rules import LINK_ONLY_NETWORKS, SHARE_NETWORKS
 
@@ -44,9 +43,12 @@ UNLOCKS = {
 
 
 def organisation_zone() -> ZoneInfo:
+    """The organisation's time zone, from the catalogue's copy of its settings (no query)."""
+    from ..courses.catalogue import catalogue
+
     if "feed_zone" not in g:
         try:
-            g.feed_zone = ZoneInfo(get_organisation().timezone)
+            g.feed_zone = ZoneInfo(catalogue().settings.timezone)
         except (KeyError, ValueError):
             g.feed_zone = ZoneInfo("UTC")
     return g.feed_zone
