@@ -12,6 +12,7 @@ from datetime import date, datetime
 from .catalogue import catalogue
 from .eligibility import TierStatus, statuses
 from .learning import CertificationState, CourseView, LessonView, by_tier, load_courses, states_from
+from .policy import acknowledged_current
 from .record import GrantRow, LearnerRecord, learner_record
 from .tiers import TIERS
 
@@ -119,8 +120,7 @@ def home_for(user, language: str, now: datetime) -> HomePage:
     courses = by_tier(load_courses(user.id, language, record=record))
     grants, certifications = record.grants, states_from(record.certifications, now)
     eligibility = eligibility_from(user, grants, certifications)
-    policy_id = catalogue().policy_id
-    acknowledged = policy_id is None or policy_id in record.acknowledged
+    acknowledged = acknowledged_current(record)
     dues = due_dates_for(user, record)
     cards = [TierCard(tier, eligibility[tier], courses[tier], certifications.get(tier), grants.get(tier), dues[tier])
              for tier in TIERS]

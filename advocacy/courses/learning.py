@@ -131,13 +131,8 @@ def states_from(rows: list[CertificationRow], now: datetime) -> dict[str, Certif
     for cert in rows:
         if cert.revoked_at is not None:
             continue
-        state = CertificationState(cert.passed_at <= now < cert.expires_at, cert.passed_at, cert.expires_at)
+        state = CertificationState(cert.is_valid_at(now), cert.passed_at, cert.expires_at)
         best = states.get(cert.tier)
         if best is None or (state.valid, state.expires_at) > (best.valid, best.expires_at):
             states[cert.tier] = state
     return states
-
-
-def certification_states(user_id: int, now: datetime) -> dict[str, CertificationState]:
-    """One query (the learner's record)."""
-    return states_from(learner_record(user_id).certifications, now)

@@ -26,6 +26,12 @@ def has_acknowledged_current(user_id: int) -> bool:
     return policy_id is None or has_acknowledged(user_id, policy_id)
 
 
+def acknowledged_current(record) -> bool:
+    """has_acknowledged_current, from a learner's record already loaded (courses/record.py)."""
+    policy_id = current_policy_id()
+    return policy_id is None or policy_id in record.acknowledged
+
+
 def has_acknowledged(user_id: int, policy_id: int) -> bool:
     return db.session.scalar(_acknowledged_statement(), {"user_id": user_id, "policy_id": policy_id}) is not None
 

@@ -39,6 +39,10 @@ class CertificationRow:
     expires_at: datetime
     revoked_at: datetime | None
 
+    def is_valid_at(self, now: datetime) -> bool:
+        """Certification.is_valid_at, for a row already loaded."""
+        return self.revoked_at is None and self.passed_at <= now < self.expires_at
+
 
 @dataclass
 class LearnerRecord:
@@ -49,12 +53,8 @@ class LearnerRecord:
     acknowledged: set[int] = field(default_factory=set)              # policy version ids
     due_dates: dict[str, date] = field(default_factory=dict)         # tier -> HR's date
 
-    @property
-    def grant_statuses(self) -> dict[str, str]:
-        return {tier: grant.status for tier, grant in self.grants.items()}
-
     def valid_tiers(self, now: datetime) -> set[str]:
-        return {c.tier for c in self.certifications if c.revoked_at is None and c.passed_at <= now < c.expires_at}
+        return {c.tier for c in self.certifications if c.is_valid_at(now)}
 
 
 # The columns every branch fills, in this order: kind, two numbers, three texts, three times, a date.

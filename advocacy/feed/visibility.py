@@ -9,7 +9,7 @@ from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..courses.models import Goal
-from ..courses.policy import current_policy_id
+from ..courses.policy import acknowledged_current
 from ..courses.record import learner_record
 from ..extensions import db
 from ..people.models import Department, User
@@ -35,8 +35,7 @@ class Reach:
 def reach_of(user: User, now: datetime) -> Reach:
     """From the person's record (courses/record.py): one query, the content stamp included."""
     record = learner_record(user.id)
-    policy_id = current_policy_id()
-    policy_ok = policy_id is None or policy_id in record.acknowledged
+    policy_ok = acknowledged_current(record)
     tiers, expired = held_and_expired(record.certifications, now) if policy_ok else (set(), {})
     return Reach(user.id, user.department_id, policy_ok, tiers, expired)
 
@@ -48,7 +47,7 @@ def held_and_expired(certifications, now: datetime) -> tuple[set[str], dict[str,
     for cert in certifications:
         if cert.revoked_at is not None:
             continue
-        if cert.passed_at <= now < cert.expires_at:
+        if cert.is_valid_at(now):
             tiers.add(cert.tier)
         elif cert.expires_at <= now:
             expired[cert.tier] = max(cert.expires_at, expired.get(cert.tier, cert.expires_at))
