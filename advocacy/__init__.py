@@ -1,7 +1,7 @@
 """Advocacy: train employees for social media, then equip them to share."""
 from flask import Flask
 
-from . import config as config_module
+from advocacy import config as config_module
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -17,8 +17,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import models, web  # noqa: F401  (models: the whole schema for Alembic)
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from advocacy import models, web  # noqa: F401  (models: the whole schema for Alembic)
+    from advocacy.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", "migrations"),
@@ -31,23 +31,23 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .auth.routes import bp as auth
-    from .courses.routes import bp as courses
-    from .feed.routes import bp as feed
-    from .main.routes import bp as main
-    from .people.routes import bp as people
-    from .quizzes.routes import bp as quizzes
-    from .reports.routes import bp as reports
+    from advocacy.auth.routes import bp as auth
+    from advocacy.courses.routes import bp as courses
+    from advocacy.feed.routes import bp as feed
+    from advocacy.main.routes import bp as main
+    from advocacy.people.routes import bp as people
+    from advocacy.quizzes.routes import bp as quizzes
+    from advocacy.reports.routes import bp as reports
 
     for blueprint in (main, auth, people, courses, quizzes, feed, reports):
         app.register_blueprint(blueprint)
 
 
 def register_commands(app: Flask) -> None:
-    from .courses.cli import content_cli
-    from .people.cli import demo_command, people_cli, users_cli
-    from .quizzes.cli import quiz_cli
-    from .reports.cli import register as register_report_commands
+    from advocacy.courses.cli import content_cli
+    from advocacy.people.cli import demo_command, people_cli, users_cli
+    from advocacy.quizzes.cli import quiz_cli
+    from advocacy.reports.cli import register as register_report_commands
 
     for command in (users_cli, people_cli, demo_command, content_cli, quiz_cli):
         app.cli.add_command(command)

@@ -25,7 +25,7 @@ def cached_fragment(*key, caller) -> Markup:
 
 def content_stamp() -> str | None:
     """The content stamp this request reads (courses/catalogue.py), for keys that show goals."""
-    from .courses.catalogue import current_stamp
+    from advocacy.courses.catalogue import current_stamp
 
     return current_stamp()
 

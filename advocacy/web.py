@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import fragments
-from .extensions import babel, db, login_manager
+from advocacy import fragments
+from advocacy.extensions import babel, db, login_manager
 
 
 @event.listens_for(Engine, "connect")
@@ -61,7 +61,7 @@ def _user_statement():
     fewer. Built once per process, as it runs on every request."""
     from sqlalchemy.orm import joinedload
 
-    from .people.models import User
+    from advocacy.people.models import User
 
     return select(User).options(joinedload(User.role_rows)).where(User.session_token == bindparam("token"))
 
@@ -143,7 +143,7 @@ def set_security_headers(response):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        from .forms import keep_submitted_form
+        from advocacy.forms import keep_submitted_form
 
         keep_submitted_form()
         return render_template("errors/csrf.html", retry_url=request.path), 400
@@ -186,7 +186,7 @@ def nav_items():
 def template_helpers():
     from flask_babel import get_locale
 
-    from .auth.forms import LANGUAGE_CHOICES
+    from advocacy.auth.forms import LANGUAGE_CHOICES
 
     return {
         "nav_items": nav_items,

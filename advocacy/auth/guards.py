@@ -11,8 +11,8 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..extensions import db, login_manager
-from ..people.models import User
+from advocacy.extensions import db, login_manager
+from advocacy.people.models import User
 
 
 def role_required(*roles: str):

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import UTCDateTime, utcnow
-from ..extensions import db
-from ..people.models import User
+from advocacy.clock import UTCDateTime, utcnow
+from advocacy.extensions import db
+from advocacy.people.models import User
 
 
 def hash_token(raw: str) -> str:

@@ -3,11 +3,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter
-from ..mail import absolute_url, send_mail
-from . import services
-from .forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
-from .passwords import password_matches, password_problem
+from advocacy.extensions import db, limiter
+from advocacy.mail import absolute_url, send_mail
+from advocacy.auth import services
+from advocacy.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
+from advocacy.auth.passwords import password_matches, password_problem
 
 bp = Blueprint("auth", __name__)
 

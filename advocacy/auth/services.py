@@ -9,11 +9,11 @@ from flask import current_app, request
 from limits import parse
 from sqlalchemy import select, update
 
-from ..clock import utcnow
-from ..extensions import db, limiter
-from ..people.models import User
-from .models import AuthToken, hash_token
-from .passwords import hash_password, needs_rehash, password_matches
+from advocacy.clock import utcnow
+from advocacy.extensions import db, limiter
+from advocacy.people.models import User
+from advocacy.auth.models import AuthToken, hash_token
+from advocacy.auth.passwords import hash_password, needs_rehash, password_matches
 
 # A real hash to compare against when the account does not exist, so timing does not tell.
 _DUMMY_HASH: dict[str, str] = {}

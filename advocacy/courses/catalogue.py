@@ -26,10 +26,10 @@ from sqlalchemy import event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..clock import utcnow
-from ..extensions import db
-from .content import REFERENCE_LANGUAGE
-from .tiers import tier_rank
+from advocacy.clock import utcnow
+from advocacy.extensions import db
+from advocacy.courses.content import REFERENCE_LANGUAGE
+from advocacy.courses.tiers import tier_rank
 
 STAMP_ROW = 1
 _EXTENSION = "advocacy.catalogue"
@@ -157,7 +157,7 @@ def current_stamp() -> str | None:
 @cache
 def _stamp_statement():
     # Hot statements are built once per process: building one costs more than running it on SQLite.
-    from .models import ContentRevision
+    from advocacy.courses.models import ContentRevision
 
     return select(ContentRevision.stamp).where(ContentRevision.id == STAMP_ROW)
 
@@ -177,9 +177,8 @@ def catalogue() -> Catalogue:
 
 def load(stamp: str | None) -> Catalogue:
     """Everything, in a fixed number of queries."""
-    from ..people.models import ORGANISATION_DEFAULTS, Organisation
-    from .models import (Course, CourseText, Goal, GoalText, Lesson, LessonVersion, PolicyVersion, course_goal,
-                         lesson_goal)
+    from advocacy.people.models import ORGANISATION_DEFAULTS, Organisation
+    from advocacy.courses.models import Course, CourseText, Goal, GoalText, Lesson, LessonVersion, PolicyVersion, course_goal, lesson_goal
 
     session = db.session
     texts: dict[int, dict[str, CourseTextInfo]] = {}
@@ -237,8 +236,8 @@ def load(stamp: str | None) -> Catalogue:
 # -- keeping the stamp true ---------------------------------------------------------------------
 
 def _content_models() -> tuple[type, ...]:
-    from ..people.models import Organisation
-    from .models import Course, CourseText, Goal, GoalText, Lesson, LessonVersion, PolicyText, PolicyVersion
+    from advocacy.people.models import Organisation
+    from advocacy.courses.models import Course, CourseText, Goal, GoalText, Lesson, LessonVersion, PolicyText, PolicyVersion
 
     return (Course, CourseText, Lesson, LessonVersion, Goal, GoalText, PolicyVersion, PolicyText, Organisation)
 
@@ -261,7 +260,7 @@ def _write_new_stamp(session: Session, _flush_context) -> None:
     """A new stamp in the same transaction as the change (insert the row the first time)."""
     if not session.info.pop("content_changed", False):
         return
-    from .models import ContentRevision
+    from advocacy.courses.models import ContentRevision
 
     stamp, now = secrets.token_hex(16), utcnow()
     connection = session.connection()

@@ -13,7 +13,7 @@ content_cli = AppGroup("content", help="Load the curriculum from content/.")
 def sync_command(path):
     """Load PATH (default: the CONTENT_PATH setting, `content`) into the database. All or nothing:
     with any error nothing changes, every error is printed as FILE:LINE: message, exit status 1."""
-    from .sync import sync_content
+    from advocacy.courses.sync import sync_content
 
     root = path or Path(current_app.config["CONTENT_PATH"])
     if not root.is_dir():

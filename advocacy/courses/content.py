@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..content_errors import ContentError
-from .frontmatter import Document, Fields, key_lines, read_document, read_toml
-from .tiers import TIERS
+from advocacy.content_errors import ContentError
+from advocacy.courses.frontmatter import Document, Fields, key_lines, read_document, read_toml
+from advocacy.courses.tiers import TIERS
 
 REFERENCE_LANGUAGE = "en"
 # /courses/<slug>/quiz belongs to the quizzes feature, so no lesson may take that name.

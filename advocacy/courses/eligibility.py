@@ -17,8 +17,8 @@ from functools import cache
 
 from sqlalchemy import bindparam, select
 
-from ..extensions import db
-from .tiers import TIERS, tier_below
+from advocacy.extensions import db
+from advocacy.courses.tiers import TIERS, tier_below
 
 # Reason codes (templates turn them into sentences).
 OPEN_EVERYONE = "everyone"
@@ -81,7 +81,7 @@ def grant_statuses(user_id: int) -> dict[str, str]:
 
 @cache
 def _grant_statuses_statement():
-    from .models import TierGrant
+    from advocacy.courses.models import TierGrant
 
     return select(TierGrant.tier, TierGrant.status).where(TierGrant.user_id == bindparam("user_id"))
 
@@ -89,7 +89,7 @@ def _grant_statuses_statement():
 def eligibility_for(user, now: datetime) -> dict[str, TierStatus]:
     """Every tier's status for `user` at `now`: two queries (grants, valid certifications); the
     department comes with the user."""
-    from ..quizzes.models import valid_tiers
+    from advocacy.quizzes.models import valid_tiers
 
     department = user.department
     return statuses(department_advanced=bool(department and department.advanced_eligible),

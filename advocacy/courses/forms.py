@@ -2,8 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, EmailField, FloatField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from ..forms import Form
-from .frontmatter import SLUG_RE
+from advocacy.forms import Form
+from advocacy.courses.frontmatter import SLUG_RE
 
 MEASURE_CHOICES = [
     ("", _l("Entered by hand")),

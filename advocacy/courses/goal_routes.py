@@ -5,14 +5,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..auth.guards import role_required
-from ..clock import utcnow
-from ..extensions import db
-from .forms import GoalForm, MeasurementForm
-from .goals import current_value
-from .models import Goal
-from .routes import bp, reading_language
-from .services import add_measurement, create_goal, restore_goal, retire_goal, update_goal
+from advocacy.auth.guards import role_required
+from advocacy.clock import utcnow
+from advocacy.extensions import db
+from advocacy.courses.forms import GoalForm, MeasurementForm
+from advocacy.courses.goals import current_value
+from advocacy.courses.models import Goal
+from advocacy.courses.routes import bp, reading_language
+from advocacy.courses.services import add_measurement, create_goal, restore_goal, retire_goal, update_goal
 
 GOAL_KEEPERS = ("admin", "marketing")
 

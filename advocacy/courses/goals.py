@@ -17,8 +17,8 @@ from typing import Callable
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from .models import Goal
+from advocacy.extensions import db
+from advocacy.courses.models import Goal
 
 MeasureFunction = Callable[[Goal, datetime], "float | None"]
 MEASURES: dict[str, MeasureFunction] = {}
@@ -35,8 +35,8 @@ def register_measure(name: str):
 @register_measure("certified")
 def count_certified(goal: Goal, now: datetime) -> float:
     """People who hold a valid certification of any tier right now."""
-    from ..people.models import User
-    from ..quizzes.models import Certification
+    from advocacy.people.models import User
+    from advocacy.quizzes.models import Certification
 
     return float(db.session.scalar(
         select(func.count(func.distinct(Certification.user_id))).join(User, User.id == Certification.user_id)

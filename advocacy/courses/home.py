@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .catalogue import catalogue
-from .eligibility import TierStatus, statuses
-from .learning import CertificationState, CourseView, LessonView, by_tier, load_courses, states_from
-from .policy import acknowledged_current
-from .record import GrantRow, LearnerRecord, learner_record
-from .tiers import TIERS
+from advocacy.courses.catalogue import catalogue
+from advocacy.courses.eligibility import TierStatus, statuses
+from advocacy.courses.learning import CertificationState, CourseView, LessonView, by_tier, load_courses, states_from
+from advocacy.courses.policy import acknowledged_current
+from advocacy.courses.record import GrantRow, LearnerRecord, learner_record
+from advocacy.courses.tiers import TIERS
 
 RENEW_WITHIN_DAYS = 30
 
@@ -64,7 +64,7 @@ def due_dates_for(user, record: LearnerRecord) -> dict[str, date | None]:
     """Each tier's due date by the reports feature's rule (HR's date for the person if set, else
     the organisation's days after the tier opened), so Learn and HR's lists always agree. Built from
     the person's record: no query of its own."""
-    from ..reports.deadlines import default_due_date, facts_from
+    from advocacy.reports.deadlines import default_due_date, facts_from
 
     basic_passed = min((c.passed_at for c in record.certifications if c.tier == "basic"), default=None)
     approved = {tier: g.decided_at for tier, g in record.grants.items() if g.status == "approved"}

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .catalogue import CourseInfo, CourseTextInfo, LessonVersionInfo, catalogue
-from .record import CertificationRow, LearnerRecord, learner_record
-from .tiers import TIERS
+from advocacy.courses.catalogue import CourseInfo, CourseTextInfo, LessonVersionInfo, catalogue
+from advocacy.courses.record import CertificationRow, LearnerRecord, learner_record
+from advocacy.courses.tiers import TIERS
 
 
 @dataclass

@@ -11,9 +11,9 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, Float, For
                         Table, Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import UTCDateTime, utcnow
-from ..extensions import db
-from .tiers import TIER_CHECK
+from advocacy.clock import UTCDateTime, utcnow
+from advocacy.extensions import db
+from advocacy.courses.tiers import TIER_CHECK
 
 
 course_goal = Table(

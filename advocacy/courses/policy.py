@@ -5,8 +5,8 @@ from functools import cache
 
 from sqlalchemy import bindparam, select
 
-from ..extensions import db
-from .models import PolicyAcknowledgement, PolicyVersion
+from advocacy.extensions import db
+from advocacy.courses.models import PolicyAcknowledgement, PolicyVersion
 
 
 def current_policy() -> PolicyVersion | None:
@@ -15,7 +15,7 @@ def current_policy() -> PolicyVersion | None:
 
 def current_policy_id() -> int | None:
     """The current version's id, from the process's catalogue (no query of its own)."""
-    from .catalogue import catalogue
+    from advocacy.courses.catalogue import catalogue
 
     return catalogue().policy_id
 

@@ -6,16 +6,16 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..auth.guards import role_required
-from ..clock import utcnow
-from ..extensions import db
-from ..markdown import render
-from ..people.models import Department, User
-from .forms import AcknowledgeForm, PolicyForm
-from .models import PolicyAcknowledgement, PolicyVersion
-from .policy import acknowledgement_of
-from .routes import bp, commit_quietly, reading_language
-from .services import acknowledge_policy, publish_policy
+from advocacy.auth.guards import role_required
+from advocacy.clock import utcnow
+from advocacy.extensions import db
+from advocacy.markdown import render
+from advocacy.people.models import Department, User
+from advocacy.courses.forms import AcknowledgeForm, PolicyForm
+from advocacy.courses.models import PolicyAcknowledgement, PolicyVersion
+from advocacy.courses.policy import acknowledgement_of
+from advocacy.courses.routes import bp, commit_quietly, reading_language
+from advocacy.courses.services import acknowledge_policy, publish_policy
 
 PEOPLE_PER_PAGE = 50
 

@@ -16,8 +16,8 @@ from functools import cache
 from flask import g, has_request_context
 from sqlalchemy import Date, Integer, String, Text, bindparam, cast, literal_column, null, select, union_all
 
-from ..clock import UTCDateTime
-from ..extensions import db
+from advocacy.clock import UTCDateTime
+from advocacy.extensions import db
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,10 @@ def _row(kind: str, **values):
 @cache
 def _record_statement():
     """Built once per process; the first branch fixes the result types of every column."""
-    from ..quizzes.models import Certification
-    from ..reports.models import DueDate
-    from .models import ContentRevision, CourseResume, LessonProgress, PolicyAcknowledgement, TierGrant
-    from .catalogue import STAMP_ROW
+    from advocacy.quizzes.models import Certification
+    from advocacy.reports.models import DueDate
+    from advocacy.courses.models import ContentRevision, CourseResume, LessonProgress, PolicyAcknowledgement, TierGrant
+    from advocacy.courses.catalogue import STAMP_ROW
 
     user_id = bindparam("user_id")
     return union_all(

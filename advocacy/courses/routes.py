@@ -9,16 +9,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import utcnow
-from ..extensions import db
-from ..markdown import render
-from .eligibility import eligibility_for
-from .home import eligibility_from, home_for
-from .catalogue import catalogue
-from .learning import CourseView, load_courses, states_from
-from .record import LearnerRecord, learner_record
-from .tiers import tier_label
-from .services import mark_lesson_read, remember_lesson_opened, request_expert
+from advocacy.clock import utcnow
+from advocacy.extensions import db
+from advocacy.markdown import render
+from advocacy.courses.eligibility import eligibility_for
+from advocacy.courses.home import eligibility_from, home_for
+from advocacy.courses.catalogue import catalogue
+from advocacy.courses.learning import CourseView, load_courses, states_from
+from advocacy.courses.record import LearnerRecord, learner_record
+from advocacy.courses.tiers import tier_label
+from advocacy.courses.services import mark_lesson_read, remember_lesson_opened, request_expert
 
 bp = Blueprint("courses", __name__)
 bp.add_app_template_global(tier_label, "tier_label")
@@ -130,4 +130,4 @@ def ask_for_expert():
     return redirect(url_for("courses.home"))
 
 
-from . import goal_routes, policy_routes, tier_routes  # noqa: E402,F401  (routes on this blueprint)
+from advocacy.courses import goal_routes, policy_routes, tier_routes  # noqa: E402,F401  (routes on this blueprint)

@@ -5,10 +5,9 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..reports.audit import record
-from .models import (CourseResume, Goal, GoalMeasurement, LessonProgress, PolicyAcknowledgement, PolicyVersion,
-                     TierGrant)
+from advocacy.extensions import db
+from advocacy.reports.audit import record
+from advocacy.courses.models import CourseResume, Goal, GoalMeasurement, LessonProgress, PolicyAcknowledgement, PolicyVersion, TierGrant
 
 GOAL_TEXT_FIELDS = ("name", "why", "kpi", "unit")
 GOAL_FIELDS = GOAL_TEXT_FIELDS + ("measure", "baseline", "baseline_date", "target")

@@ -17,12 +17,12 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..clock import utcnow
-from ..content_errors import ContentError
-from ..extensions import db
-from ..quizzes.content import sync_quiz
-from .content import REFERENCE_LANGUAGE, CourseSource, GoalSource, LanguageContent, LessonSource, read_content
-from .models import Course, CourseText, Goal, GoalText, Lesson, LessonVersion, PolicyText, PolicyVersion
+from advocacy.clock import utcnow
+from advocacy.content_errors import ContentError
+from advocacy.extensions import db
+from advocacy.quizzes.content import sync_quiz
+from advocacy.courses.content import REFERENCE_LANGUAGE, CourseSource, GoalSource, LanguageContent, LessonSource, read_content
+from advocacy.courses.models import Course, CourseText, Goal, GoalText, Lesson, LessonVersion, PolicyText, PolicyVersion
 
 
 @dataclass

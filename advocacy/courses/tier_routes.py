@@ -5,16 +5,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..auth.guards import role_required
-from ..auth.services import find_user_by_email
-from ..clock import utcnow
-from ..extensions import db
-from ..people.models import User
-from ..quizzes.models import Certification
-from .forms import AssignAdvancedForm, DecisionForm
-from .models import TierGrant
-from .routes import bp, commit_quietly
-from .services import assign_advanced, decide_expert_request, remove_advanced
+from advocacy.auth.guards import role_required
+from advocacy.auth.services import find_user_by_email
+from advocacy.clock import utcnow
+from advocacy.extensions import db
+from advocacy.people.models import User
+from advocacy.quizzes.models import Certification
+from advocacy.courses.forms import AssignAdvancedForm, DecisionForm
+from advocacy.courses.models import TierGrant
+from advocacy.courses.routes import bp, commit_quietly
+from advocacy.courses.services import assign_advanced, decide_expert_request, remove_advanced
 
 
 def grants_with_people(tier: str, status: str | None = None):

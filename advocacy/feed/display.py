@@ -12,9 +12,9 @@ from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from ..markdown import render
-from .forms import NETWORK_LABELS, TIER_LABELS
-from .rules import LINK_ONLY_NETWORKS, SHARE_NETWORKS
+from advocacy.markdown import render
+from advocacy.feed.forms import NETWORK_LABELS, TIER_LABELS
+from advocacy.feed.rules import LINK_ONLY_NETWORKS, SHARE_NETWORKS
 
 PHASE_LABELS = {
     "draft": _l("Draft"), "in_review": _l("In review"), "returned": _l("Returned"),
@@ -44,7 +44,7 @@ UNLOCKS = {
 
 def organisation_zone() -> ZoneInfo:
     """The organisation's time zone, from the catalogue's copy of its settings (no query)."""
-    from ..courses.catalogue import catalogue
+    from advocacy.courses.catalogue import catalogue
 
     if "feed_zone" not in g:
         try:

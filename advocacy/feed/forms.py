@@ -11,11 +11,11 @@ from wtforms import (BooleanField, DateTimeLocalField, HiddenField, SelectField,
                      URLField)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..courses.tiers import TIERS
-from ..forms import Form
-from ..main.forms import MultiCheckboxField
-from . import rules
-from .uploads import MAX_IMAGE_BYTES, detect_image_type, read_upload
+from advocacy.courses.tiers import TIERS
+from advocacy.forms import Form
+from advocacy.main.forms import MultiCheckboxField
+from advocacy.feed import rules
+from advocacy.feed.uploads import MAX_IMAGE_BYTES, detect_image_type, read_upload
 
 NETWORK_LABELS = {
     "linkedin": _l("LinkedIn"), "x": _l("X"), "facebook": _l("Facebook"), "whatsapp": _l("WhatsApp"),

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from werkzeug.utils import redirect
 
-from ..clock import utcnow
-from ..extensions import db, login_manager
-from . import tracking
-from .routes import bp
+from advocacy.clock import utcnow
+from advocacy.extensions import db, login_manager
+from advocacy.feed import tracking
+from advocacy.feed.routes import bp
 
 PLAIN_PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

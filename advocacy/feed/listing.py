@@ -15,12 +15,12 @@ from math import ceil
 
 from sqlalchemy import bindparam, func, select
 
-from ..clock import UTCDateTime
-from ..courses.catalogue import GoalInfo, catalogue
-from ..courses.tiers import TIERS
-from ..extensions import db
-from .models import Caption, Post
-from .visibility import Reach, targets_department
+from advocacy.clock import UTCDateTime
+from advocacy.courses.catalogue import GoalInfo, catalogue
+from advocacy.courses.tiers import TIERS
+from advocacy.extensions import db
+from advocacy.feed.models import Caption, Post
+from advocacy.feed.visibility import Reach, targets_department
 
 
 @dataclass

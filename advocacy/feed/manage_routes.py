@@ -9,18 +9,18 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..auth.guards import role_required
-from ..clock import utcnow
-from ..courses.models import Goal
-from ..extensions import db
-from ..people.models import Department
-from . import posts as post_service
-from . import rules
-from .display import local_input, organisation_zone
-from .forms import PostForm, ReviewForm, caption_field_name
-from .models import Post, PostEvent, PostVersion
-from .routes import bp
-from .stats import post_totals
+from advocacy.auth.guards import role_required
+from advocacy.clock import utcnow
+from advocacy.courses.models import Goal
+from advocacy.extensions import db
+from advocacy.people.models import Department
+from advocacy.feed import posts as post_service
+from advocacy.feed import rules
+from advocacy.feed.display import local_input, organisation_zone
+from advocacy.feed.forms import PostForm, ReviewForm, caption_field_name
+from advocacy.feed.models import Post, PostEvent, PostVersion
+from advocacy.feed.routes import bp
+from advocacy.feed.stats import post_totals
 
 LIST_PAGE_SIZE = 20
 

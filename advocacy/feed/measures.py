@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ..courses.goals import register_measure
-from . import stats
+from advocacy.courses.goals import register_measure
+from advocacy.feed import stats
 
 MONTH = timedelta(days=30)
 

@@ -8,12 +8,12 @@ from sqlalchemy import (JSON, CheckConstraint, Column, Date, ForeignKey, Foreign
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import UTCDateTime, utcnow
-from ..courses.models import Goal
-from ..courses.tiers import TIER_CHECK
-from ..extensions import db
-from ..people.models import Department, User
-from .rules import (APPROVED, DRAFT, EXPIRED, LIVE, NETWORK_CHECK, SCHEDULED, STATUS_CHECK, post_phase)
+from advocacy.clock import UTCDateTime, utcnow
+from advocacy.courses.models import Goal
+from advocacy.courses.tiers import TIER_CHECK
+from advocacy.extensions import db
+from advocacy.people.models import Department, User
+from advocacy.feed.rules import APPROVED, DRAFT, EXPIRED, LIVE, NETWORK_CHECK, SCHEDULED, STATUS_CHECK, post_phase
 
 post_department = Table(
     "post_department", db.metadata,

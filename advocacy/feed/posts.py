@@ -8,12 +8,12 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from ..courses.models import Goal
-from ..extensions import db
-from ..people.models import Department, User
-from . import rules
-from .models import Caption, Post, PostEvent, PostVersion
-from .uploads import store_image
+from advocacy.courses.models import Goal
+from advocacy.extensions import db
+from advocacy.people.models import Department, User
+from advocacy.feed import rules
+from advocacy.feed.models import Caption, Post, PostEvent, PostVersion
+from advocacy.feed.uploads import store_image
 
 
 class PostError(Exception):

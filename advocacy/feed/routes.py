@@ -8,16 +8,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..clock import utcnow
-from ..extensions import db
-from . import rules
-from .display import display_helpers, policy_url
-from .listing import feed_page
-from .models import Post, Share, TrackedLink
-from .sharing import destination, offer_for, offers_for, record_share, tracked_url
-from .stats import clicks_per_day, link_totals
-from .uploads import image_folder
-from .visibility import reach_of, visible_post_or_404
+from advocacy.clock import utcnow
+from advocacy.extensions import db
+from advocacy.feed import rules
+from advocacy.feed.display import display_helpers, policy_url
+from advocacy.feed.listing import feed_page
+from advocacy.feed.models import Post, Share, TrackedLink
+from advocacy.feed.sharing import destination, offer_for, offers_for, record_share, tracked_url
+from advocacy.feed.stats import clicks_per_day, link_totals
+from advocacy.feed.uploads import image_folder
+from advocacy.feed.visibility import reach_of, visible_post_or_404
 
 bp = Blueprint("feed", __name__)
 bp.context_processor(display_helpers)
@@ -124,4 +124,4 @@ def my_link(link_id: int):
                            totals=link_totals([link.id])[link.id], days=clicks_per_day(link.id, since))
 
 
-from . import link_routes, manage_routes, measures  # noqa: E402,F401  (views on bp; goal measures)
+from advocacy.feed import link_routes, manage_routes, measures  # noqa: E402,F401  (views on bp; goal measures)

@@ -9,9 +9,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..extensions import db
-from . import rules
-from .models import Post, Share, TrackedLink
+from advocacy.extensions import db
+from advocacy.feed import rules
+from advocacy.feed.models import Post, Share, TrackedLink
 
 
 @dataclass(frozen=True)

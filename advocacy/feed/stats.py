@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..people.models import Department, User
-from .models import Click, Post, Share, TrackedLink
+from advocacy.extensions import db
+from advocacy.people.models import Department, User
+from advocacy.feed.models import Click, Post, Share, TrackedLink
 
 
 def _between(column, since: datetime | None, until: datetime | None):

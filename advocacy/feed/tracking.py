@@ -16,10 +16,10 @@ from typing import NamedTuple
 from sqlalchemy import Date, Integer, String, bindparam, cast, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..clock import UTCDateTime
-from ..extensions import db
-from . import rules
-from .models import Click, Post, TrackedLink
+from advocacy.clock import UTCDateTime
+from advocacy.extensions import db
+from advocacy.feed import rules
+from advocacy.feed.models import Click, Post, TrackedLink
 
 # Link-preview fetchers, crawlers and tools: matched anywhere in the user agent, any case.
 BOT_MARKERS = (

@@ -8,12 +8,12 @@ from flask import abort
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..courses.models import Goal
-from ..courses.policy import acknowledged_current
-from ..courses.record import learner_record
-from ..extensions import db
-from ..people.models import Department, User
-from .models import Post
+from advocacy.courses.models import Goal
+from advocacy.courses.policy import acknowledged_current
+from advocacy.courses.record import learner_record
+from advocacy.extensions import db
+from advocacy.people.models import Department, User
+from advocacy.feed.models import Post
 
 
 @dataclass

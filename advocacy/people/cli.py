@@ -7,12 +7,12 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from ..auth.passwords import hash_password
-from ..clock import utcnow
-from ..auth.services import find_user_by_email
-from ..extensions import db
-from .models import ROLES, get_organisation
-from .services import create_user, get_or_create_department, parse_roles
+from advocacy.auth.passwords import hash_password
+from advocacy.clock import utcnow
+from advocacy.auth.services import find_user_by_email
+from advocacy.extensions import db
+from advocacy.people.models import ROLES, get_organisation
+from advocacy.people.services import create_user, get_or_create_department, parse_roles
 
 users_cli = AppGroup("users", help="Create people and set their roles.")
 
@@ -113,7 +113,7 @@ def demo_command(password, employees, seed):
         lines.append((role, email, shown))
     employee = db.session.scalar(select(type(manager)).where(type(manager).email == "employee@demo.example"))
     employee.manager = manager
-    from .demo import sample_posts
+    from advocacy.people.demo import sample_posts
 
     posts = sample_posts(find_user_by_email("marketing@demo.example"),
                          find_user_by_email("reviewer@demo.example"), utcnow())
@@ -128,7 +128,7 @@ def demo_command(password, employees, seed):
 def build_synthetic(employees: int, password_hash: str, seed: int) -> None:
     import time
 
-    from .demo import build_organisation
+    from advocacy.people.demo import build_organisation
 
     started = time.perf_counter()
     marketing = find_user_by_email("marketing@demo.example")
@@ -162,7 +162,7 @@ def import_people_command(file, dry_run):
 
 
 def import_people(file, dry_run):
-    from .imports import apply_import, check_import, invite_new_people
+    from advocacy.people.imports import apply_import, check_import, invite_new_people
 
     with open(file, "rb") as handle:
         data = handle.read()

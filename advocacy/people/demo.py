@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select, text, update
 
-from ..clock import utcnow
-from ..extensions import db
-from .models import Department, User, UserRole
+from advocacy.clock import utcnow
+from advocacy.extensions import db
+from advocacy.people.models import Department, User, UserRole
 
 FIRST = ("Anna", "Bram", "Chloe", "Daan", "Eva", "Finn", "Gina", "Hugo", "Iris", "Jens", "Kim", "Lars", "Mila",
          "Noah", "Olga", "Pim", "Rosa", "Sem", "Tess", "Umar", "Vera", "Wout", "Yara", "Zoë")
@@ -105,7 +105,7 @@ def assign_managers(people: list[Person]) -> None:
 
 
 def insert_certifications(people: list[Person], rng, now) -> int:
-    from ..quizzes.models import Certification
+    from advocacy.quizzes.models import Certification
 
     rows = []
     for person in people:
@@ -132,8 +132,8 @@ def certification_row(user_id: int, tier: str, passed: datetime) -> dict:
 
 
 def insert_acknowledgements(people: list[Person], rng, now) -> int:
-    from ..courses.models import PolicyAcknowledgement
-    from ..courses.policy import current_policy
+    from advocacy.courses.models import PolicyAcknowledgement
+    from advocacy.courses.policy import current_policy
 
     policy = current_policy()
     if policy is None:
@@ -146,7 +146,7 @@ def insert_acknowledgements(people: list[Person], rng, now) -> int:
 
 
 def insert_progress(people: list[Person], rng, now) -> int:
-    from ..courses.models import Course, Lesson, LessonProgress
+    from advocacy.courses.models import Course, Lesson, LessonProgress
 
     lessons: dict[str, list[int]] = {}
     for lesson_id, tier in db.session.execute(select(Lesson.id, Course.tier).join(Course, Course.id == Lesson.course_id)
@@ -169,8 +169,8 @@ def insert_progress(people: list[Person], rng, now) -> int:
 
 
 def insert_attempts(people: list[Person], rng, now) -> int:
-    from ..courses.models import Course
-    from ..quizzes.models import Attempt, Quiz, QuizVersion
+    from advocacy.courses.models import Course
+    from advocacy.quizzes.models import Attempt, Quiz, QuizVersion
 
     versions = dict(db.session.execute(
         select(Course.tier, func.max(QuizVersion.id)).join(Quiz, Quiz.id == QuizVersion.quiz_id)
@@ -198,8 +198,8 @@ def attempt_row(user_id, course_id, version_id, started: datetime, score: float)
 
 def demo_posts(marketing: User, reviewer: User, now: datetime) -> list:
     """Six live posts, written and approved through the feed's own services (once)."""
-    from ..feed import posts as post_service
-    from ..feed.models import Post
+    from advocacy.feed import posts as post_service
+    from advocacy.feed.models import Post
 
     found = list(db.session.scalars(select(Post).where(Post.slug.like("demo-%")).order_by(Post.id)))
     if found:
@@ -222,8 +222,8 @@ def demo_posts(marketing: User, reviewer: User, now: datetime) -> list:
 
 
 def insert_shares_and_clicks(people: list[Person], posts: list, rng, now) -> tuple[int, int]:
-    from ..feed.models import Click, Share, TrackedLink
-    from ..feed.rules import share_window
+    from advocacy.feed.models import Click, Share, TrackedLink
+    from advocacy.feed.rules import share_window
 
     links, shares, clicks = [], [], []
     for person in people:
@@ -313,9 +313,9 @@ SAMPLE_POSTS = (
 def sample_posts(marketing: User, reviewer: User, now: datetime) -> int:
     """A few realistic posts for the demo: live ones for the feed and one waiting for review.
     Written and approved through the feed's own services; created once (by slug)."""
-    from ..courses.models import Goal
-    from ..feed import posts as post_service
-    from ..feed.models import Post
+    from advocacy.courses.models import Goal
+    from advocacy.feed import posts as post_service
+    from advocacy.feed.models import Post
 
     made = 0
     for slug, tier, goal_slug, title, body, link, hashtags, captions, state in SAMPLE_POSTS:

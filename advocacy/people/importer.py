@@ -22,8 +22,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from .models import ROLES
-from .services import valid_email
+from advocacy.people.models import ROLES
+from advocacy.people.services import valid_email
 
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = ("department", "manager_email", "start_date", "roles")

@@ -16,11 +16,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
-from ..reports.audit import record
-from .importer import Known, ParsedFile, Plan, PersonRow, Problem, check_managers, plan_import, \
-    read_people_csv, resulting_roles
-from .models import Department, User, UserRole
+from advocacy.extensions import db
+from advocacy.reports.audit import record
+from advocacy.people.importer import Known, ParsedFile, Plan, PersonRow, Problem, check_managers, plan_import, read_people_csv, resulting_roles
+from advocacy.people.models import Department, User, UserRole
 
 
 @dataclass
@@ -124,7 +123,7 @@ def chunks(items: list, size: int):
 
 def invite_new_people(users: list[User]) -> list[str]:
     """Send each new person their invitation, committing each link; returns who could not be reached."""
-    from ..auth.routes import send_invitation
+    from advocacy.auth.routes import send_invitation
 
     failed = []
     for user in users:

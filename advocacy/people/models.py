@@ -9,8 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import UTCDateTime, utcnow
-from ..extensions import db
+from advocacy.clock import UTCDateTime, utcnow
+from advocacy.extensions import db
 
 ROLES = ("employee", "manager", "hr", "marketing", "reviewer", "admin")
 ROLE_CHECK = "role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")"

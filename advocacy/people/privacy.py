@@ -11,9 +11,9 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
-from ..clock import utcnow
-from ..extensions import db
-from .models import User
+from advocacy.clock import utcnow
+from advocacy.extensions import db
+from advocacy.people.models import User
 
 ERASED_NAME = "Former employee"
 
@@ -48,9 +48,9 @@ def erase_refusal(person: User, actor: User) -> str | None:
 
 def erase_person(person: User) -> None:
     """Remove personal data; keep anonymous counts. The caller commits."""
-    from ..auth.models import AuthToken
-    from ..reports.audit import record
-    from ..reports.models import AuditEntry
+    from advocacy.auth.models import AuthToken
+    from advocacy.reports.audit import record
+    from advocacy.reports.models import AuditEntry
 
     identifying = [text for text in (person.email, person.name) if text and len(text) >= 3]
     person.name = ERASED_NAME
@@ -74,14 +74,14 @@ def erase_person(person: User) -> None:
 
 
 def clear_grant_notes(person: User) -> None:
-    from ..courses.models import TierGrant
+    from advocacy.courses.models import TierGrant
 
     db.session.execute(update(TierGrant).where(TierGrant.user_id == person.id).values(note=""))
 
 
 def clear_quiz_answers(person: User) -> None:
     """What the person answered (short answers are free text); score and pass/fail stay."""
-    from ..quizzes.models import Attempt
+    from advocacy.quizzes.models import Attempt
 
     db.session.execute(update(Attempt).where(Attempt.user_id == person.id).values(results=None))
 
@@ -104,9 +104,9 @@ def rows_as_dicts(model, user_id: int, fields: tuple[str, ...], order_by: str) -
 
 
 def personal_data(user: User) -> dict:
-    from ..courses.models import PolicyAcknowledgement, TierGrant
-    from ..quizzes.models import Certification
-    from ..reports.models import DueDate, ReminderLog
+    from advocacy.courses.models import PolicyAcknowledgement, TierGrant
+    from advocacy.quizzes.models import Certification
+    from advocacy.reports.models import DueDate, ReminderLog
 
     data = {
         "exported_at": plain(utcnow()),
@@ -138,9 +138,9 @@ def personal_data(user: User) -> dict:
 
 def learning_and_sharing(user_id: int) -> dict:
     """Lessons read, quiz attempts, and shares with the clicks each tracked link brought."""
-    from ..courses.models import Course, Lesson, LessonProgress
-    from ..feed.models import Click, Post, Share, TrackedLink
-    from ..quizzes.models import Attempt
+    from advocacy.courses.models import Course, Lesson, LessonProgress
+    from advocacy.feed.models import Click, Post, Share, TrackedLink
+    from advocacy.quizzes.models import Attempt
 
     lessons = db.session.execute(
         select(Course.tier, Course.slug, Lesson.slug, LessonProgress.read_at)

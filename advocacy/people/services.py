@@ -5,8 +5,8 @@ import re
 
 from sqlalchemy import select
 
-from ..extensions import db
-from .models import ROLES, Department, User
+from advocacy.extensions import db
+from advocacy.people.models import ROLES, Department, User
 
 EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 

@@ -8,12 +8,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..courses.tiers import TIERS
-from ..extensions import db
-from ..mail import absolute_url
-from ..reports import audit
-from .engine import add_months
-from .models import Certification, QuizVersion
+from advocacy.courses.tiers import TIERS
+from advocacy.extensions import db
+from advocacy.mail import absolute_url
+from advocacy.reports import audit
+from advocacy.quizzes.engine import add_months
+from advocacy.quizzes.models import Certification, QuizVersion
 
 
 def _live_certification(user_id: int, tier: str) -> Certification | None:

@@ -8,7 +8,7 @@ from collections import Counter
 import click
 from flask.cli import AppGroup
 
-from .gift import GiftError, parse_gift_file, question_to_dict
+from advocacy.quizzes.gift import GiftError, parse_gift_file, question_to_dict
 
 quiz_cli = AppGroup("quiz", help="Check GIFT quiz files.")
 

@@ -16,12 +16,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from ..clock import utcnow
-from ..content_errors import ContentError
-from ..extensions import db
-from .engine import GRADABLE_TYPES, QuizSettings
-from .gift import GiftError, Question, parse_gift_file, question_to_dict
-from .models import Quiz, QuizQuestion, QuizVersion
+from advocacy.clock import utcnow
+from advocacy.content_errors import ContentError
+from advocacy.extensions import db
+from advocacy.quizzes.engine import GRADABLE_TYPES, QuizSettings
+from advocacy.quizzes.gift import GiftError, Question, parse_gift_file, question_to_dict
+from advocacy.quizzes.models import Quiz, QuizQuestion, QuizVersion
 
 # key: (kind, minimum, maximum, required)
 SETTINGS = {

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import Form
+from advocacy.forms import Form
 
 
 class RevokeForm(Form):

@@ -16,12 +16,12 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Index
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import UTCDateTime, utcnow
-from ..courses.models import Course
-from ..courses.tiers import TIER_CHECK
-from ..extensions import db
-from ..people.models import User
-from .engine import GRADABLE_TYPES, QuizSettings
+from advocacy.clock import UTCDateTime, utcnow
+from advocacy.courses.models import Course
+from advocacy.courses.tiers import TIER_CHECK
+from advocacy.extensions import db
+from advocacy.people.models import User
+from advocacy.quizzes.engine import GRADABLE_TYPES, QuizSettings
 
 GRADABLE_CHECK = "type IN (" + ", ".join(f"'{t}'" for t in GRADABLE_TYPES) + ")"
 

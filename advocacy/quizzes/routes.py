@@ -8,15 +8,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..auth.guards import role_required
-from ..clock import utcnow
-from ..courses.models import Course
-from ..extensions import db
-from . import services, views
-from .certificates import (certification_by_code, certifications_of, revoke_certification,
-                           verification_url)
-from .forms import RevokeForm
-from .models import Attempt, Certification
+from advocacy.auth.guards import role_required
+from advocacy.clock import utcnow
+from advocacy.courses.models import Course
+from advocacy.extensions import db
+from advocacy.quizzes import services, views
+from advocacy.quizzes.certificates import certification_by_code, certifications_of, revoke_certification, verification_url
+from advocacy.quizzes.forms import RevokeForm
+from advocacy.quizzes.models import Attempt, Certification
 
 bp = Blueprint("quizzes", __name__)
 bp.add_app_template_filter(views.local_datetime, "quiz_when")

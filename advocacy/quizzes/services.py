@@ -15,11 +15,11 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..courses.models import Course
-from ..extensions import db
-from . import engine
-from .certificates import record_pass
-from .models import Attempt, Certification, Quiz, QuizQuestion, QuizVersion
+from advocacy.courses.models import Course
+from advocacy.extensions import db
+from advocacy.quizzes import engine
+from advocacy.quizzes.certificates import record_pass
+from advocacy.quizzes.models import Attempt, Certification, Quiz, QuizQuestion, QuizVersion
 
 
 class QuizClosed(Exception):
@@ -77,7 +77,7 @@ class TierGate:
 
 def tier_gate(user, tier: str, now: datetime) -> TierGate:
     """The courses feature's eligibility rule for this person and tier."""
-    from ..courses.eligibility import eligibility_for
+    from advocacy.courses.eligibility import eligibility_for
 
     status = eligibility_for(user, now).get(tier)
     if status is None:

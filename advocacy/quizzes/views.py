@@ -17,9 +17,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from ..markdown import render, sanitise_html
-from ..people.models import get_organisation
-from . import engine
+from advocacy.markdown import render, sanitise_html
+from advocacy.people.models import get_organisation
+from advocacy.quizzes import engine
 
 _WRAPPING_P = re.compile(r"^\s*<p>(.*)</p>\s*$", re.S)
 

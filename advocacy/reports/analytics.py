@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
-from ..courses.goals import current_value
-from ..courses.models import Goal
-from ..extensions import db
-from ..feed.models import Click, Post, Share, TrackedLink
-from ..people.models import Department, User
-from ..quizzes.models import Certification
-from .hr import percent
+from advocacy.courses.goals import current_value
+from advocacy.courses.models import Goal
+from advocacy.extensions import db
+from advocacy.feed.models import Click, Post, Share, TrackedLink
+from advocacy.people.models import Department, User
+from advocacy.quizzes.models import Certification
+from advocacy.reports.hr import percent
 
 PERIODS = (7, 30, 90, 365)
 

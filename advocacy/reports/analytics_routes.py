@@ -2,16 +2,16 @@
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
-from ..auth.guards import role_required
-from ..clock import utcnow
-from ..extensions import db
-from ..feed.forms import NETWORK_LABELS
-from ..feed.models import Post
-from . import analytics
-from .analytics import PERIODS, Period
-from .charts import bar_chart, progress_chart
-from .csvexport import csv_response
-from .routes import bp
+from advocacy.auth.guards import role_required
+from advocacy.clock import utcnow
+from advocacy.extensions import db
+from advocacy.feed.forms import NETWORK_LABELS
+from advocacy.feed.models import Post
+from advocacy.reports import analytics
+from advocacy.reports.analytics import PERIODS, Period
+from advocacy.reports.charts import bar_chart, progress_chart
+from advocacy.reports.csvexport import csv_response
+from advocacy.reports.routes import bp
 
 
 def network_label(key: str) -> str:

@@ -1,8 +1,8 @@
 """Record HR and admin actions. The caller commits, together with the action itself."""
 from flask_login import current_user
 
-from ..extensions import db
-from .models import AuditEntry
+from advocacy.extensions import db
+from advocacy.reports.models import AuditEntry
 
 
 def record(action: str, detail: str = "", subject_id: int | None = None, actor_id: int | None = None) -> None:

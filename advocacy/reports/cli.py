@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..clock import utcnow
+from advocacy.clock import utcnow
 
 reminders_cli = AppGroup("reminders", help="Remind people of overdue training, expiring certifications and the policy.")
 digest_cli = AppGroup("digest", help="The weekly digest of new posts.")
@@ -21,7 +21,7 @@ def in_request_context(work):
 @click.option("--dry-run", is_flag=True, help="List what would be sent; send and record nothing.")
 def send_reminders_command(dry_run):
     """Send the reminders that are due. A reminder is never sent twice within its interval."""
-    from .reminders import describe, reminders_due, send_reminders
+    from advocacy.reports.reminders import describe, reminders_due, send_reminders
 
     now = utcnow()
     people = reminders_due(now)
@@ -40,7 +40,7 @@ def send_reminders_command(dry_run):
 @click.option("--dry-run", is_flag=True, help="List who would get which posts; send and record nothing.")
 def send_digest_command(dry_run):
     """Mail each certified person the posts that went live since the last digest."""
-    from .digest import digests_due, send_digests
+    from advocacy.reports.digest import digests_due, send_digests
 
     now = utcnow()
     recipients = digests_due(now)

@@ -19,9 +19,9 @@ from functools import cache
 
 from sqlalchemy import bindparam, select
 
-from ..clock import utcnow
-from ..extensions import db
-from ..people.models import get_organisation
+from advocacy.clock import utcnow
+from advocacy.extensions import db
+from advocacy.people.models import get_organisation
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ def is_overdue(due: date | None, certified: bool, today: date) -> bool:
 
 def due_facts(user) -> DueFacts:
     """The values for one person (three small queries)."""
-    from ..courses.models import TierGrant
-    from ..quizzes.models import Certification
+    from advocacy.courses.models import TierGrant
+    from advocacy.quizzes.models import Certification
 
     basic_passed = db.session.scalar(select(db.func.min(Certification.passed_at))
                                      .where(Certification.user_id == user.id, Certification.tier == "basic"))
@@ -87,7 +87,7 @@ def set_due_dates(user_id: int) -> dict[str, date]:
 
 @cache
 def _due_dates_statement():
-    from .models import DueDate
+    from advocacy.reports.models import DueDate
 
     return select(DueDate.tier, DueDate.due_on).where(DueDate.user_id == bindparam("user_id"))
 
@@ -101,8 +101,8 @@ def due_date_for(user, tier: str) -> date | None:
 
 def set_due_date(user, tier: str, due_on: date | None, set_by_id: int | None = None) -> None:
     """HR sets (or with None clears) a person's due date for a tier. The caller commits."""
-    from .audit import record
-    from .models import DueDate
+    from advocacy.reports.audit import record
+    from advocacy.reports.models import DueDate
 
     row = db.session.scalar(select(DueDate).where(DueDate.user_id == user.id, DueDate.tier == tier))
     if due_on is None:

@@ -17,16 +17,16 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..clock import utcnow
-from ..courses.models import PolicyAcknowledgement
-from ..courses.policy import current_policy
-from ..extensions import db
-from ..feed.models import Post
-from ..mail import absolute_url, send_mail
-from ..people.models import User
-from ..quizzes.models import Certification
-from .models import ReminderLog
-from .reminders import send_once, week_of
+from advocacy.clock import utcnow
+from advocacy.courses.models import PolicyAcknowledgement
+from advocacy.courses.policy import current_policy
+from advocacy.extensions import db
+from advocacy.feed.models import Post
+from advocacy.mail import absolute_url, send_mail
+from advocacy.people.models import User
+from advocacy.quizzes.models import Certification
+from advocacy.reports.models import ReminderLog
+from advocacy.reports.reminders import send_once, week_of
 
 SALT = "digest-unsubscribe"
 FIRST_WINDOW = timedelta(days=7)

@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
-from ..courses.models import PolicyAcknowledgement, PolicyVersion
-from ..courses.tiers import TIERS
-from ..extensions import db
-from ..people.models import User
-from ..quizzes.models import Certification
-from .deadlines import due_days
-from .status import Scope, due_dates_of, flag, person_status
+from advocacy.courses.models import PolicyAcknowledgement, PolicyVersion
+from advocacy.courses.tiers import TIERS
+from advocacy.extensions import db
+from advocacy.people.models import User
+from advocacy.quizzes.models import Certification
+from advocacy.reports.deadlines import due_days
+from advocacy.reports.status import Scope, due_dates_of, flag, person_status
 
 EXPIRY_WINDOW = timedelta(days=30)
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..courses.goals import register_measure
+from advocacy.courses.goals import register_measure
 
 
 @register_measure("advocates")
 def active_advocates_last_30_days(goal, now: datetime) -> float:
     """Certified people who shared at least once in the last 30 days."""
-    from .analytics import active_advocates
+    from advocacy.reports.analytics import active_advocates
 
     return float(active_advocates(now, 30))

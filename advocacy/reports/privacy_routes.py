@@ -5,15 +5,15 @@ from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..auth.guards import role_required
-from ..clock import utcnow
-from ..extensions import csrf, db
-from ..people.models import get_organisation
-from .csvexport import csv_response
-from .digest import unsubscribe, user_from_token
-from .leaderboard import leaderboard_rows
-from .models import AuditEntry
-from .routes import bp
+from advocacy.auth.guards import role_required
+from advocacy.clock import utcnow
+from advocacy.extensions import csrf, db
+from advocacy.people.models import get_organisation
+from advocacy.reports.csvexport import csv_response
+from advocacy.reports.digest import unsubscribe, user_from_token
+from advocacy.reports.leaderboard import leaderboard_rows
+from advocacy.reports.models import AuditEntry
+from advocacy.reports.routes import bp
 
 
 def audit_query():

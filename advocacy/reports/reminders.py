@@ -19,16 +19,16 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..courses.models import PolicyAcknowledgement
-from ..courses.policy import current_policy
-from ..courses.tiers import TIERS
-from ..extensions import db
-from ..mail import absolute_url, send_mail
-from ..people.models import User
-from ..quizzes.models import Certification
-from .deadlines import due_days
-from .models import ReminderLog
-from .status import Scope, due_dates_of, person_status
+from advocacy.courses.models import PolicyAcknowledgement
+from advocacy.courses.policy import current_policy
+from advocacy.courses.tiers import TIERS
+from advocacy.extensions import db
+from advocacy.mail import absolute_url, send_mail
+from advocacy.people.models import User
+from advocacy.quizzes.models import Certification
+from advocacy.reports.deadlines import due_days
+from advocacy.reports.models import ReminderLog
+from advocacy.reports.status import Scope, due_dates_of, person_status
 
 SOON, VERY_SOON = timedelta(days=30), timedelta(days=7)
 

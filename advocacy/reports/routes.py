@@ -5,16 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.guards import person_in_reach_or_404, report_ids, role_required
-from ..auth.services import normalise_email
-from ..clock import utcnow
-from ..extensions import db
-from ..people.models import Department, User
-from . import exports, hr, transcript as transcripts
-from .charts import bar_chart
-from .deadlines import set_due_date
-from .forms import DueDateForm
-from .status import Scope
+from advocacy.auth.guards import person_in_reach_or_404, report_ids, role_required
+from advocacy.auth.services import normalise_email
+from advocacy.clock import utcnow
+from advocacy.extensions import db
+from advocacy.people.models import Department, User
+from advocacy.reports import exports, hr, transcript as transcripts
+from advocacy.reports.charts import bar_chart
+from advocacy.reports.deadlines import set_due_date
+from advocacy.reports.forms import DueDateForm
+from advocacy.reports.status import Scope
 
 bp = Blueprint("reports", __name__)
 
@@ -135,4 +135,4 @@ def set_due(person_id):
     return redirect(url_for("reports.transcript", person_id=person.id))
 
 
-from . import analytics_routes, measures, privacy_routes  # noqa: E402,F401  (more routes on bp; the advocates KPI)
+from advocacy.reports import analytics_routes, measures, privacy_routes  # noqa: E402,F401  (more routes on bp; the advocates KPI)

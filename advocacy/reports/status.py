@@ -12,13 +12,13 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import and_, case, false, func, or_, select
 
-from ..auth.guards import report_ids_query
-from ..courses.models import Course, Lesson, LessonProgress, TierGrant
-from ..courses.tiers import TIERS
-from ..people.models import Department, User
-from ..quizzes.models import Certification
-from .deadlines import DueFacts, default_due_date, due_days
-from .models import DueDate
+from advocacy.auth.guards import report_ids_query
+from advocacy.courses.models import Course, Lesson, LessonProgress, TierGrant
+from advocacy.courses.tiers import TIERS
+from advocacy.people.models import Department, User
+from advocacy.quizzes.models import Certification
+from advocacy.reports.deadlines import DueFacts, default_due_date, due_days
+from advocacy.reports.models import DueDate
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..courses.models import Course, Lesson, LessonProgress, LessonVersion, PolicyAcknowledgement, PolicyVersion
-from ..courses.tiers import TIERS
-from ..extensions import db
-from ..quizzes.models import Attempt, Certification
-from .deadlines import due_days
-from .status import Scope, due_dates_of, person_status
+from advocacy.courses.models import Course, Lesson, LessonProgress, LessonVersion, PolicyAcknowledgement, PolicyVersion
+from advocacy.courses.tiers import TIERS
+from advocacy.extensions import db
+from advocacy.quizzes.models import Attempt, Certification
+from advocacy.reports.deadlines import due_days
+from advocacy.reports.status import Scope, due_dates_of, person_status
 
 
 def tier_summary(person, now: datetime) -> list[dict]:
