@@ -1,7 +1,7 @@
 """Advocacy: train employees for social media, then equip them to share."""
 from flask import Flask
 
-from advocacy import config as config_module
+from advocacy.core import config as config_module
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -17,8 +17,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from advocacy import models, web  # noqa: F401  (models: the whole schema for Alembic)
-    from advocacy.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from advocacy import models  # noqa: F401  (models: the whole schema for Alembic)
+    from advocacy.core import web
+    from advocacy.core.extensions import babel, csrf, limiter, login_manager, migrate
+    from advocacy.core.db import db
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", "migrations"),
@@ -31,12 +33,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from advocacy.auth.routes import bp as auth
-    from advocacy.courses.routes import bp as courses
+    from advocacy.identity.routes import bp as auth
+    from advocacy.learning.pages.lessons import bp as courses
     from advocacy.feed.routes import bp as feed
     from advocacy.main.routes import bp as main
     from advocacy.people.routes import bp as people
-    from advocacy.quizzes.routes import bp as quizzes
+    from advocacy.learning.pages.quizzes import bp as quizzes
     from advocacy.reports.routes import bp as reports
 
     for blueprint in (main, auth, people, courses, quizzes, feed, reports):
@@ -44,9 +46,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from advocacy.courses.cli import content_cli
-    from advocacy.people.cli import demo_command, people_cli, users_cli
-    from advocacy.quizzes.cli import quiz_cli
+    from advocacy.learning.curriculum.cli import content_cli
+    from advocacy.core.demo import demo_command
+    from advocacy.people.cli import people_cli
+    from advocacy.identity.cli import users_cli
+    from advocacy.learning.banks.cli import quiz_cli
     from advocacy.reports.cli import register as register_report_commands
 
     for command in (users_cli, people_cli, demo_command, content_cli, quiz_cli):

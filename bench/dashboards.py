@@ -35,8 +35,8 @@ PAGES = (
 HEAD = "person00000@demo.example"
 DEPARTMENT_HEAD_COUNT = """
 from advocacy import create_app
-from advocacy.auth.guards import report_ids
-from advocacy.auth.services import find_user_by_email
+from advocacy.identity.guards import report_ids
+from advocacy.identity.services import find_user_by_email
 app = create_app()
 with app.app_context():
     print(len(report_ids(find_user_by_email("%s").id)))

@@ -47,9 +47,9 @@ DOWN_ERRORS = (ConnectionRefusedError, ConnectionResetError, BrokenPipeError, Ti
 CREATE_PEOPLE = """
 import sys
 from advocacy import create_app
-from advocacy.auth.passwords import hash_password
-from advocacy.extensions import db
-from advocacy.people.services import create_user, get_or_create_department
+from advocacy.identity.passwords import hash_password
+from advocacy.core.extensions import db
+from advocacy.core.directory import create_user, get_or_create_department
 count, password, certified = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "certified"
 app = create_app()
 with app.app_context():
@@ -58,12 +58,12 @@ with app.app_context():
     people = [create_user(f"sim{i:04d}@%s" % "{domain}", f"Sim {i:04d}", ["employee"], department,
                           password_hash=password_hash) for i in range(count)]
     if certified:
-        from advocacy.clock import utcnow
-        from advocacy.courses.models import Course
-        from advocacy.courses.policy import current_policy
-        from advocacy.courses.services import acknowledge_policy
-        from advocacy.quizzes.certificates import record_pass
-        from advocacy.quizzes.services import current_version, quiz_for
+        from advocacy.core.clock import utcnow
+        from advocacy.learning.models.courses import Course
+        from advocacy.learning.policy import current_policy
+        from advocacy.learning.services.reading import acknowledge_policy
+        from advocacy.learning.services.certificates import record_pass
+        from advocacy.learning.services.quizzes import current_version, quiz_for
         course = db.session.scalar(db.select(Course).where(Course.slug == "basic"))
         version, policy, now = current_version(quiz_for(course.id, "en")), current_policy(), utcnow()
         for person in people:

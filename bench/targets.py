@@ -80,14 +80,14 @@ def quiz_answers(sessions, path: str) -> dict:
 # certification, so the feed shows posts and has something to share.
 WORLD_SETUP = """
 from advocacy import create_app
-from advocacy.clock import utcnow
-from advocacy.courses.models import Course
-from advocacy.courses.policy import current_policy
-from advocacy.courses.services import acknowledge_policy
-from advocacy.extensions import db
-from advocacy.people.models import User
-from advocacy.quizzes.certificates import record_pass
-from advocacy.quizzes.services import current_version, quiz_for
+from advocacy.core.clock import utcnow
+from advocacy.learning.models.courses import Course
+from advocacy.learning.policy import current_policy
+from advocacy.learning.services.reading import acknowledge_policy
+from advocacy.core.extensions import db
+from advocacy.core.organisation import User
+from advocacy.learning.services.certificates import record_pass
+from advocacy.learning.services.quizzes import current_version, quiz_for
 app = create_app()
 with app.app_context():
     employee = db.session.scalar(db.select(User).where(User.email == "employee@demo.example"))

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from freezegun import freeze_time
 
 from advocacy import create_app
-from advocacy.extensions import db as _db
-from advocacy.extensions import limiter
+from advocacy.core.db import db as _db
+from advocacy.core.extensions import limiter
 
 from .factories import create_user
 
@@ -115,7 +115,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def department(db):
-    from advocacy.people.services import get_or_create_department
+    from advocacy.core.directory import get_or_create_department
 
     department = get_or_create_department("Operations")
     db.session.commit()
@@ -154,7 +154,7 @@ def hr(db):
 
 @pytest.fixture
 def marketing(db):
-    from advocacy.people.services import get_or_create_department
+    from advocacy.core.directory import get_or_create_department
 
     user = create_user("marketing@example.com", "Mia Marketing", roles=["marketing"],
                        department=get_or_create_department("Marketing"))

@@ -4,7 +4,7 @@ import sys
 import pytest
 
 from advocacy import create_app
-from advocacy.config import ConfigError
+from advocacy.core.config import ConfigError
 
 
 def test_production_without_secret_key_refuses_to_start(monkeypatch):
@@ -28,7 +28,7 @@ def test_debug_mode_runs_without_a_secret_key(monkeypatch):
 
 
 def test_database_url_defaults_to_sqlite_in_instance_and_accepts_postgres(monkeypatch, tmp_path):
-    from advocacy.config import from_environment
+    from advocacy.core.config import from_environment
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert from_environment(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/advocacy.sqlite3"
@@ -37,7 +37,7 @@ def test_database_url_defaults_to_sqlite_in_instance_and_accepts_postgres(monkey
 
 
 def test_pooled_connections_are_tested_only_where_a_server_can_drop_them(monkeypatch, tmp_path):
-    from advocacy.config import from_environment
+    from advocacy.core.config import from_environment
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert from_environment(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}

@@ -1,6 +1,7 @@
 from flask import Blueprint
 
-from advocacy.auth.guards import person_in_reach_or_404, report_ids, role_required
+from advocacy.identity.guards import person_in_reach_or_404, role_required
+from advocacy.core.orgchart import report_ids
 
 from .conftest import Client, login
 from .factories import create_user

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from advocacy import create_app
-from advocacy.extensions import db
+from advocacy.core.db import db
 
 from .conftest import make_config
 

@@ -12,7 +12,7 @@ from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from advocacy.markdown import render
+from advocacy.core.markdown import render
 from advocacy.feed.forms import NETWORK_LABELS, TIER_LABELS
 from advocacy.feed.rules import LINK_ONLY_NETWORKS, SHARE_NETWORKS
 
@@ -44,7 +44,7 @@ UNLOCKS = {
 
 def organisation_zone() -> ZoneInfo:
     """The organisation's time zone, from the catalogue's copy of its settings (no query)."""
-    from advocacy.courses.catalogue import catalogue
+    from advocacy.learning.catalogue import catalogue
 
     if "feed_zone" not in g:
         try:

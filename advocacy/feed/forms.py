@@ -11,9 +11,9 @@ from wtforms import (BooleanField, DateTimeLocalField, HiddenField, SelectField,
                      URLField)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from advocacy.courses.tiers import TIERS
-from advocacy.forms import Form
-from advocacy.main.forms import MultiCheckboxField
+from advocacy.learning.tiers import TIERS
+from advocacy.core.forms import Form
+from advocacy.core.forms import MultiCheckboxField
 from advocacy.feed import rules
 from advocacy.feed.uploads import MAX_IMAGE_BYTES, detect_image_type, read_upload
 

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from werkzeug.utils import redirect
 
-from advocacy.clock import utcnow
-from advocacy.extensions import db, login_manager
+from advocacy.core.clock import utcnow
+from advocacy.core.db import db
+from advocacy.core.extensions import login_manager
 from advocacy.feed import tracking
 from advocacy.feed.routes import bp
 

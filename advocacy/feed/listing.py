@@ -15,10 +15,10 @@ from math import ceil
 
 from sqlalchemy import bindparam, func, select
 
-from advocacy.clock import UTCDateTime
-from advocacy.courses.catalogue import GoalInfo, catalogue
-from advocacy.courses.tiers import TIERS
-from advocacy.extensions import db
+from advocacy.core.clock import UTCDateTime
+from advocacy.learning.catalogue import GoalInfo, catalogue
+from advocacy.learning.tiers import TIERS
+from advocacy.core.db import db
 from advocacy.feed.models import Caption, Post
 from advocacy.feed.visibility import Reach, targets_department
 

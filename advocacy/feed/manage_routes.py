@@ -9,14 +9,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from advocacy.auth.guards import role_required
-from advocacy.clock import utcnow
-from advocacy.courses.models import Goal
-from advocacy.extensions import db
-from advocacy.people.models import Department
+from advocacy.identity.guards import role_required
+from advocacy.core.clock import utcnow
+from advocacy.learning.models.goals import Goal
+from advocacy.core.db import db
+from advocacy.core.organisation import Department
 from advocacy.feed import posts as post_service
 from advocacy.feed import rules
-from advocacy.feed.display import local_input, organisation_zone
+from advocacy.core.display import local_input, organisation_zone
 from advocacy.feed.forms import PostForm, ReviewForm, caption_field_name
 from advocacy.feed.models import Post, PostEvent, PostVersion
 from advocacy.feed.routes import bp

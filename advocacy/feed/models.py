@@ -8,11 +8,11 @@ from sqlalchemy import (JSON, CheckConstraint, Column, Date, ForeignKey, Foreign
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from advocacy.clock import UTCDateTime, utcnow
-from advocacy.courses.models import Goal
-from advocacy.courses.tiers import TIER_CHECK
-from advocacy.extensions import db
-from advocacy.people.models import Department, User
+from advocacy.core.clock import UTCDateTime, utcnow
+from advocacy.learning.models.goals import Goal
+from advocacy.learning.tiers import TIER_CHECK
+from advocacy.core.db import db
+from advocacy.core.organisation import Department, User
 from advocacy.feed.rules import APPROVED, DRAFT, EXPIRED, LIVE, NETWORK_CHECK, SCHEDULED, STATUS_CHECK, post_phase
 
 post_department = Table(

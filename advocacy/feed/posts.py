@@ -8,9 +8,9 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from advocacy.courses.models import Goal
-from advocacy.extensions import db
-from advocacy.people.models import Department, User
+from advocacy.learning.models.goals import Goal
+from advocacy.core.db import db
+from advocacy.core.organisation import Department, User
 from advocacy.feed import rules
 from advocacy.feed.models import Caption, Post, PostEvent, PostVersion
 from advocacy.feed.uploads import store_image

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from advocacy.clock import utcnow
-from advocacy.extensions import db
+from advocacy.core.clock import utcnow
+from advocacy.core.db import db
 from advocacy.feed import rules
 from advocacy.feed.display import display_helpers, policy_url
 from advocacy.feed.listing import feed_page

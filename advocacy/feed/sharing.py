@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from advocacy.extensions import db
+from advocacy.core.db import db
 from advocacy.feed import rules
 from advocacy.feed.models import Post, Share, TrackedLink
 

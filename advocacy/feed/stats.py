@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from advocacy.extensions import db
-from advocacy.people.models import Department, User
+from advocacy.core.db import db
+from advocacy.core.organisation import Department, User
 from advocacy.feed.models import Click, Post, Share, TrackedLink
 
 

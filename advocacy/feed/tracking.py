@@ -16,8 +16,8 @@ from typing import NamedTuple
 from sqlalchemy import Date, Integer, String, bindparam, cast, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from advocacy.clock import UTCDateTime
-from advocacy.extensions import db
+from advocacy.core.clock import UTCDateTime
+from advocacy.core.db import db
 from advocacy.feed import rules
 from advocacy.feed.models import Click, Post, TrackedLink
 

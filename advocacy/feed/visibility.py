@@ -8,11 +8,11 @@ from flask import abort
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
-from advocacy.courses.models import Goal
-from advocacy.courses.policy import acknowledged_current
-from advocacy.courses.record import learner_record
-from advocacy.extensions import db
-from advocacy.people.models import Department, User
+from advocacy.learning.models.goals import Goal
+from advocacy.learning.policy import acknowledged_current
+from advocacy.learning.record import learner_record
+from advocacy.core.db import db
+from advocacy.core.organisation import Department, User
 from advocacy.feed.models import Post
 
 

@@ -5,7 +5,7 @@ from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from advocacy.forms import Form
+from advocacy.core.forms import Form
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from advocacy.auth.guards import role_required
-from advocacy.extensions import db
-from advocacy.people.models import Department, get_organisation
+from advocacy.identity.guards import role_required
+from advocacy.core.db import db
+from advocacy.core.organisation import Department, get_organisation
 from advocacy.main.forms import OrganisationForm
 
 bp = Blueprint("main", __name__)
@@ -60,7 +60,7 @@ def admin_home():
         chosen = set(form.advanced_departments.data or [])
         for department in departments:
             department.advanced_eligible = department.id in chosen
-        from advocacy.reports.audit import record
+        from advocacy.core.audit import record
         record("organisation.settings", f"settings changed: {org.name}")
         db.session.commit()
         flash(_("Settings saved."), "success")

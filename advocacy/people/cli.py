@@ -7,12 +7,12 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from advocacy.auth.passwords import hash_password
-from advocacy.clock import utcnow
-from advocacy.auth.services import find_user_by_email
-from advocacy.extensions import db
-from advocacy.people.models import ROLES, get_organisation
-from advocacy.people.services import create_user, get_or_create_department, parse_roles
+from advocacy.identity.passwords import hash_password
+from advocacy.core.clock import utcnow
+from advocacy.core.directory import find_user_by_email
+from advocacy.core.db import db
+from advocacy.core.organisation import ROLES, get_organisation
+from advocacy.core.directory import create_user, get_or_create_department, parse_roles
 
 users_cli = AppGroup("users", help="Create people and set their roles.")
 
@@ -162,7 +162,7 @@ def import_people_command(file, dry_run):
 
 
 def import_people(file, dry_run):
-    from advocacy.people.imports import apply_import, check_import, invite_new_people
+    from advocacy.people.importing import apply_import, check_import, invite_new_people
 
     with open(file, "rb") as handle:
         data = handle.read()

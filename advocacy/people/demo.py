@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select, text, update
 
-from advocacy.clock import utcnow
-from advocacy.extensions import db
-from advocacy.people.models import Department, User, UserRole
+from advocacy.core.clock import utcnow
+from advocacy.core.db import db
+from advocacy.core.organisation import Department, User, UserRole
 
 FIRST = ("Anna", "Bram", "Chloe", "Daan", "Eva", "Finn", "Gina", "Hugo", "Iris", "Jens", "Kim", "Lars", "Mila",
          "Noah", "Olga", "Pim", "Rosa", "Sem", "Tess", "Umar", "Vera", "Wout", "Yara", "Zoë")
@@ -105,7 +105,7 @@ def assign_managers(people: list[Person]) -> None:
 
 
 def insert_certifications(people: list[Person], rng, now) -> int:
-    from advocacy.quizzes.models import Certification
+    from advocacy.learning.models.quizzes import Certification
 
     rows = []
     for person in people:
@@ -132,8 +132,8 @@ def certification_row(user_id: int, tier: str, passed: datetime) -> dict:
 
 
 def insert_acknowledgements(people: list[Person], rng, now) -> int:
-    from advocacy.courses.models import PolicyAcknowledgement
-    from advocacy.courses.policy import current_policy
+    from advocacy.learning.models.progress import PolicyAcknowledgement
+    from advocacy.learning.policy import current_policy
 
     policy = current_policy()
     if policy is None:
@@ -146,7 +146,8 @@ def insert_acknowledgements(people: list[Person], rng, now) -> int:
 
 
 def insert_progress(people: list[Person], rng, now) -> int:
-    from advocacy.courses.models import Course, Lesson, LessonProgress
+    from advocacy.learning.models.courses import Course, Lesson
+    from advocacy.learning.models.progress import LessonProgress
 
     lessons: dict[str, list[int]] = {}
     for lesson_id, tier in db.session.execute(select(Lesson.id, Course.tier).join(Course, Course.id == Lesson.course_id)
@@ -169,8 +170,8 @@ def insert_progress(people: list[Person], rng, now) -> int:
 
 
 def insert_attempts(people: list[Person], rng, now) -> int:
-    from advocacy.courses.models import Course
-    from advocacy.quizzes.models import Attempt, Quiz, QuizVersion
+    from advocacy.learning.models.courses import Course
+    from advocacy.learning.models.quizzes import Attempt, Quiz, QuizVersion
 
     versions = dict(db.session.execute(
         select(Course.tier, func.max(QuizVersion.id)).join(Quiz, Quiz.id == QuizVersion.quiz_id)
@@ -313,7 +314,7 @@ SAMPLE_POSTS = (
 def sample_posts(marketing: User, reviewer: User, now: datetime) -> int:
     """A few realistic posts for the demo: live ones for the feed and one waiting for review.
     Written and approved through the feed's own services; created once (by slug)."""
-    from advocacy.courses.models import Goal
+    from advocacy.learning.models.goals import Goal
     from advocacy.feed import posts as post_service
     from advocacy.feed.models import Post
 

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired, Length
 
-from advocacy.forms import Form
+from advocacy.core.forms import Form
 
 
 class ImportUploadForm(Form):

@@ -11,9 +11,9 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
-from advocacy.clock import utcnow
-from advocacy.extensions import db
-from advocacy.people.models import User
+from advocacy.core.clock import utcnow
+from advocacy.core.db import db
+from advocacy.core.organisation import User
 
 ERASED_NAME = "Former employee"
 
@@ -48,9 +48,9 @@ def erase_refusal(person: User, actor: User) -> str | None:
 
 def erase_person(person: User) -> None:
     """Remove personal data; keep anonymous counts. The caller commits."""
-    from advocacy.auth.models import AuthToken
-    from advocacy.reports.audit import record
-    from advocacy.reports.models import AuditEntry
+    from advocacy.identity.models import AuthToken
+    from advocacy.core.audit import record
+    from advocacy.core.audit import AuditEntry
 
     identifying = [text for text in (person.email, person.name) if text and len(text) >= 3]
     person.name = ERASED_NAME
@@ -74,14 +74,14 @@ def erase_person(person: User) -> None:
 
 
 def clear_grant_notes(person: User) -> None:
-    from advocacy.courses.models import TierGrant
+    from advocacy.learning.models.progress import TierGrant
 
     db.session.execute(update(TierGrant).where(TierGrant.user_id == person.id).values(note=""))
 
 
 def clear_quiz_answers(person: User) -> None:
     """What the person answered (short answers are free text); score and pass/fail stay."""
-    from advocacy.quizzes.models import Attempt
+    from advocacy.learning.models.quizzes import Attempt
 
     db.session.execute(update(Attempt).where(Attempt.user_id == person.id).values(results=None))
 
@@ -104,9 +104,10 @@ def rows_as_dicts(model, user_id: int, fields: tuple[str, ...], order_by: str) -
 
 
 def personal_data(user: User) -> dict:
-    from advocacy.courses.models import PolicyAcknowledgement, TierGrant
-    from advocacy.quizzes.models import Certification
-    from advocacy.reports.models import DueDate, ReminderLog
+    from advocacy.learning.models.progress import PolicyAcknowledgement, TierGrant
+    from advocacy.learning.models.quizzes import Certification
+    from advocacy.learning.models.progress import DueDate
+    from advocacy.reports.models import ReminderLog
 
     data = {
         "exported_at": plain(utcnow()),
@@ -138,9 +139,10 @@ def personal_data(user: User) -> dict:
 
 def learning_and_sharing(user_id: int) -> dict:
     """Lessons read, quiz attempts, and shares with the clicks each tracked link brought."""
-    from advocacy.courses.models import Course, Lesson, LessonProgress
+    from advocacy.learning.models.courses import Course, Lesson
+    from advocacy.learning.models.progress import LessonProgress
     from advocacy.feed.models import Click, Post, Share, TrackedLink
-    from advocacy.quizzes.models import Attempt
+    from advocacy.learning.models.quizzes import Attempt
 
     lessons = db.session.execute(
         select(Course.tier, Course.slug, Lesson.slug, LessonProgress.read_at)

@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from advocacy.auth.guards import role_required
-from advocacy.extensions import db
-from advocacy.people import imports, privacy
+from advocacy.identity.guards import role_required
+from advocacy.core.db import db
+from advocacy.people import importing as imports, privacy
 from advocacy.people.forms import ImportApplyForm, ImportUploadForm, PrivacyForm
-from advocacy.people.models import Department, User, get_organisation
+from advocacy.core.organisation import Department, User, get_organisation
 
 bp = Blueprint("people", __name__)
 

@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
-from advocacy.courses.goals import current_value
-from advocacy.courses.models import Goal
-from advocacy.extensions import db
+from advocacy.learning.goals import current_value
+from advocacy.learning.models.goals import Goal
+from advocacy.core.db import db
 from advocacy.feed.models import Click, Post, Share, TrackedLink
-from advocacy.people.models import Department, User
-from advocacy.quizzes.models import Certification
+from advocacy.core.organisation import Department, User
+from advocacy.learning.models.quizzes import Certification
 from advocacy.reports.hr import percent
 
 PERIODS = (7, 30, 90, 365)

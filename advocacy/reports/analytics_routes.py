@@ -2,15 +2,15 @@
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
-from advocacy.auth.guards import role_required
-from advocacy.clock import utcnow
-from advocacy.extensions import db
+from advocacy.identity.guards import role_required
+from advocacy.core.clock import utcnow
+from advocacy.core.db import db
 from advocacy.feed.forms import NETWORK_LABELS
 from advocacy.feed.models import Post
 from advocacy.reports import analytics
 from advocacy.reports.analytics import PERIODS, Period
-from advocacy.reports.charts import bar_chart, progress_chart
-from advocacy.reports.csvexport import csv_response
+from advocacy.core.charts import bar_chart, progress_chart
+from advocacy.core.csvexport import csv_response
 from advocacy.reports.routes import bp
 
 

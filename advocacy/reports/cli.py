@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from advocacy.clock import utcnow
+from advocacy.core.clock import utcnow
 
 reminders_cli = AppGroup("reminders", help="Remind people of overdue training, expiring certifications and the policy.")
 digest_cli = AppGroup("digest", help="The weekly digest of new posts.")

@@ -17,14 +17,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from advocacy.clock import utcnow
-from advocacy.courses.models import PolicyAcknowledgement
-from advocacy.courses.policy import current_policy
-from advocacy.extensions import db
+from advocacy.core.clock import utcnow
+from advocacy.learning.models.progress import PolicyAcknowledgement
+from advocacy.learning.policy import current_policy
+from advocacy.core.db import db
 from advocacy.feed.models import Post
-from advocacy.mail import absolute_url, send_mail
-from advocacy.people.models import User
-from advocacy.quizzes.models import Certification
+from advocacy.core.mail import absolute_url, send_mail
+from advocacy.core.organisation import User
+from advocacy.learning.models.quizzes import Certification
 from advocacy.reports.models import ReminderLog
 from advocacy.reports.reminders import send_once, week_of
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import abort
 
-from advocacy.clock import utcnow
-from advocacy.courses.tiers import TIERS
+from advocacy.core.clock import utcnow
+from advocacy.learning.tiers import TIERS
 from advocacy.reports import hr
-from advocacy.reports.csvexport import csv_response
-from advocacy.reports.status import Scope
+from advocacy.core.csvexport import csv_response
+from advocacy.learning.status import Scope
 
 
 def completion_csv(scope: Scope):

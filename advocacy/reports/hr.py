@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
-from advocacy.courses.models import PolicyAcknowledgement, PolicyVersion
-from advocacy.courses.tiers import TIERS
-from advocacy.extensions import db
-from advocacy.people.models import User
-from advocacy.quizzes.models import Certification
-from advocacy.reports.deadlines import due_days
-from advocacy.reports.status import Scope, due_dates_of, flag, person_status
+from advocacy.learning.models.progress import PolicyAcknowledgement
+from advocacy.learning.models.policy import PolicyVersion
+from advocacy.learning.tiers import TIERS
+from advocacy.core.db import db
+from advocacy.core.organisation import User
+from advocacy.learning.models.quizzes import Certification
+from advocacy.learning.services.due_dates import due_days
+from advocacy.learning.status import Scope, due_dates_of, flag, person_status
 
 EXPIRY_WINDOW = timedelta(days=30)
 

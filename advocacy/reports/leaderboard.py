@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from advocacy.extensions import db
+from advocacy.core.db import db
 from advocacy.feed.models import Share
-from advocacy.people.models import Department, User
+from advocacy.core.organisation import Department, User
 
 WINDOW = timedelta(days=30)
 SIZE = 20

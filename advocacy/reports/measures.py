@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from advocacy.courses.goals import register_measure
+from advocacy.learning.goals import register_measure
 
 
 @register_measure("advocates")

@@ -6,10 +6,10 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from advocacy.clock import UTCDateTime, utcnow
-from advocacy.courses.tiers import TIER_CHECK
-from advocacy.extensions import db
-from advocacy.people.models import User
+from advocacy.core.clock import UTCDateTime, utcnow
+from advocacy.learning.tiers import TIER_CHECK
+from advocacy.core.db import db
+from advocacy.core.organisation import User
 
 
 class AuditEntry(db.Model):

@@ -5,14 +5,15 @@ from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from advocacy.auth.guards import role_required
-from advocacy.clock import utcnow
-from advocacy.extensions import csrf, db
-from advocacy.people.models import get_organisation
-from advocacy.reports.csvexport import csv_response
+from advocacy.identity.guards import role_required
+from advocacy.core.clock import utcnow
+from advocacy.core.extensions import csrf
+from advocacy.core.db import db
+from advocacy.core.organisation import get_organisation
+from advocacy.core.csvexport import csv_response
 from advocacy.reports.digest import unsubscribe, user_from_token
 from advocacy.reports.leaderboard import leaderboard_rows
-from advocacy.reports.models import AuditEntry
+from advocacy.core.audit import AuditEntry
 from advocacy.reports.routes import bp
 
 

@@ -19,16 +19,16 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from advocacy.courses.models import PolicyAcknowledgement
-from advocacy.courses.policy import current_policy
-from advocacy.courses.tiers import TIERS
-from advocacy.extensions import db
-from advocacy.mail import absolute_url, send_mail
-from advocacy.people.models import User
-from advocacy.quizzes.models import Certification
-from advocacy.reports.deadlines import due_days
+from advocacy.learning.models.progress import PolicyAcknowledgement
+from advocacy.learning.policy import current_policy
+from advocacy.learning.tiers import TIERS
+from advocacy.core.db import db
+from advocacy.core.mail import absolute_url, send_mail
+from advocacy.core.organisation import User
+from advocacy.learning.models.quizzes import Certification
+from advocacy.learning.services.due_dates import due_days
 from advocacy.reports.models import ReminderLog
-from advocacy.reports.status import Scope, due_dates_of, person_status
+from advocacy.learning.status import Scope, due_dates_of, person_status
 
 SOON, VERY_SOON = timedelta(days=30), timedelta(days=7)
 

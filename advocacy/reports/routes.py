@@ -5,16 +5,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from advocacy.auth.guards import person_in_reach_or_404, report_ids, role_required
-from advocacy.auth.services import normalise_email
-from advocacy.clock import utcnow
-from advocacy.extensions import db
-from advocacy.people.models import Department, User
+from advocacy.identity.guards import person_in_reach_or_404, role_required
+from advocacy.core.orgchart import report_ids
+from advocacy.core.directory import normalise_email
+from advocacy.core.clock import utcnow
+from advocacy.core.db import db
+from advocacy.core.organisation import Department, User
 from advocacy.reports import exports, hr, transcript as transcripts
-from advocacy.reports.charts import bar_chart
-from advocacy.reports.deadlines import set_due_date
+from advocacy.core.charts import bar_chart
+from advocacy.learning.services.due_dates import set_due_date
 from advocacy.reports.forms import DueDateForm
-from advocacy.reports.status import Scope
+from advocacy.learning.status import Scope
 
 bp = Blueprint("reports", __name__)
 

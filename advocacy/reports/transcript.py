@@ -6,12 +6,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from advocacy.courses.models import Course, Lesson, LessonProgress, LessonVersion, PolicyAcknowledgement, PolicyVersion
-from advocacy.courses.tiers import TIERS
-from advocacy.extensions import db
-from advocacy.quizzes.models import Attempt, Certification
-from advocacy.reports.deadlines import due_days
-from advocacy.reports.status import Scope, due_dates_of, person_status
+from advocacy.learning.models.courses import Course, Lesson, LessonVersion
+from advocacy.learning.models.progress import LessonProgress, PolicyAcknowledgement
+from advocacy.learning.models.policy import PolicyVersion
+from advocacy.learning.tiers import TIERS
+from advocacy.core.db import db
+from advocacy.learning.models.quizzes import Attempt, Certification
+from advocacy.learning.services.due_dates import due_days
+from advocacy.learning.status import Scope, due_dates_of, person_status
 
 
 def tier_summary(person, now: datetime) -> list[dict]:

@@ -1,8 +1,8 @@
 import re
 from datetime import timedelta
 
-from advocacy.auth.routes import send_invitation
-from advocacy.auth.passwords import password_matches
+from advocacy.identity.invitations import send_invitation
+from advocacy.identity.passwords import password_matches
 
 from ..conftest import START
 from ..factories import create_user
@@ -71,7 +71,7 @@ def test_a_newer_reset_link_replaces_the_older_one(client, db, outbox, employee)
 
 
 def test_the_database_keeps_only_a_hash_of_the_link(client, db, outbox, employee):
-    from advocacy.auth.models import AuthToken
+    from advocacy.identity.models import AuthToken
 
     client.post("/reset", data={"email": employee.email})
     raw = link_path(outbox[-1]).rsplit("/", 1)[1]

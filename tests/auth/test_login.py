@@ -58,7 +58,7 @@ def test_cookies_are_httponly_and_lax(client, employee):
 
 
 def test_cookies_are_secure_when_the_public_url_is_https(monkeypatch, tmp_path):
-    from advocacy.config import from_environment
+    from advocacy.core.config import from_environment
 
     monkeypatch.setenv("PUBLIC_URL", "https://advocacy.example.com")
     config = from_environment(str(tmp_path))
@@ -72,7 +72,7 @@ def test_a_post_without_csrf_token_gets_400_and_changes_nothing(client, csrf_on,
     assert response.status_code == 400
     assert "Nothing was changed" in response.get_data(as_text=True)
     db.session.refresh(employee)
-    from advocacy.auth.passwords import password_matches
+    from advocacy.identity.passwords import password_matches
     assert password_matches(employee.password_hash, PASSWORD)
 
 

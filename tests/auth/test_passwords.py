@@ -1,5 +1,5 @@
-from advocacy.auth.passwords import hash_password, password_matches
-from advocacy.config import DEFAULT_PASSWORD_HASH
+from advocacy.identity.passwords import hash_password, password_matches
+from advocacy.core.config import DEFAULT_PASSWORD_HASH
 
 from ..conftest import PASSWORD, login_with_form
 

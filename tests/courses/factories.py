@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from advocacy.extensions import db
+from advocacy.core.db import db
 
 GOALS_EN = '''# test goals
 [[goal]]
@@ -147,7 +147,7 @@ def synced(app, root: Path):
 
 
 def certify(user, tier: str, passed_at: datetime, months: int = 12, expires_at: datetime | None = None):
-    from advocacy.quizzes.models import Certification
+    from advocacy.learning.models.quizzes import Certification
 
     cert = Certification(user_id=user.id, tier=tier, passed_at=passed_at,
                          expires_at=expires_at or passed_at + timedelta(days=30 * months))

@@ -1,8 +1,9 @@
 import pytest
 from sqlalchemy import select
 
-from advocacy.courses.models import Goal, TierGrant
-from advocacy.extensions import db
+from advocacy.learning.models.goals import Goal
+from advocacy.learning.models.progress import TierGrant
+from advocacy.core.db import db
 
 from ..access import Row, cases, check
 from .factories import standard_tree, synced

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, select, text, update
 
-from advocacy.courses.catalogue import catalogue, current_stamp
-from advocacy.courses.models import ContentRevision, Goal, LessonVersion
-from advocacy.people.models import get_organisation
+from advocacy.learning.catalogue import catalogue
+from advocacy.core.revision import current_stamp
+from advocacy.core.revision import ContentRevision
+from advocacy.learning.models.goals import Goal
+from advocacy.learning.models.courses import LessonVersion
+from advocacy.core.organisation import get_organisation
 
 from ..conftest import login
 from .factories import QueryCounter
@@ -62,7 +65,7 @@ def test_a_reader_sees_a_change_at_once(client, db, curriculum, employee):
 def test_a_retired_goal_leaves_the_lesson_page(client, db, curriculum, employee):
     login(client, employee)
     assert "This lesson serves:" in page(client, LESSON_1)
-    from advocacy.clock import utcnow
+    from advocacy.core.clock import utcnow
 
     for goal in db.session.scalars(select(Goal)):
         goal.retired_at = utcnow()

@@ -6,14 +6,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from advocacy.courses.models import (Course, CourseText, Goal, GoalText, Lesson, LessonProgress, LessonVersion,
-                                     PolicyText, PolicyVersion)
+from advocacy.learning.models.courses import Course, CourseText, Lesson, LessonVersion
+from advocacy.learning.models.goals import Goal, GoalText
+from advocacy.learning.models.progress import LessonProgress
+from advocacy.learning.models.policy import PolicyText, PolicyVersion
 
 from .factories import (GOALS_EN, standard_tree, sync, synced, write, write_course, write_lesson, write_policy)
 
 
 def count(model) -> int:
-    from advocacy.extensions import db
+    from advocacy.core.db import db
 
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -234,8 +236,8 @@ def test_changing_the_policy_without_a_new_version_is_an_error(app, db, tmp_path
 
 
 def test_a_content_policy_cannot_reuse_a_number_written_in_the_browser(app, db, tmp_path, admin):
-    from advocacy.clock import utcnow
-    from advocacy.courses.services import publish_policy
+    from advocacy.core.clock import utcnow
+    from advocacy.learning.services.policy import publish_policy
 
     root = standard_tree(tmp_path)
     synced(app, root)
@@ -263,8 +265,8 @@ def test_a_policy_translation_attaches_to_its_version(app, db, tmp_path):
 # -- goals ---------------------------------------------------------------------------------------
 
 def test_sync_seeds_goals_but_leaves_goals_edited_in_the_browser_alone(app, db, tmp_path):
-    from advocacy.clock import utcnow
-    from advocacy.courses.services import update_goal
+    from advocacy.core.clock import utcnow
+    from advocacy.learning.services.goals import update_goal
 
     root = standard_tree(tmp_path)
     synced(app, root)
@@ -296,8 +298,8 @@ def test_a_goal_an_admin_deleted_from_nothing_is_created_again_only_when_missing
 # -- the quizzes feature's hook ------------------------------------------------------------------
 
 def test_sync_quiz_is_called_for_every_course_and_language_and_its_count_is_added(app, db, tmp_path, monkeypatch):
-    from advocacy.content_errors import ContentError
-    import advocacy.courses.sync as sync_module
+    from advocacy.learning.curriculum.errors import ContentError
+    import advocacy.learning.curriculum.sync as sync_module
 
     calls = []
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from advocacy.courses.eligibility import eligibility_for, tier_status
-from advocacy.courses.models import TierGrant
+from advocacy.learning.standing import eligibility_for
+from advocacy.learning.rules.eligibility import tier_status
+from advocacy.learning.models.progress import TierGrant
 
 from ..conftest import START
 from .factories import QueryCounter, certify

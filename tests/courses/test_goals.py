@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from advocacy.courses.goals import MEASURES, GoalValue, current_value, measured_value, register_measure
-from advocacy.courses.models import Goal, GoalMeasurement
+from advocacy.learning.goals import MEASURES, GoalValue, current_value, measured_value, register_measure
+from advocacy.learning.models.goals import Goal, GoalMeasurement
 
 from ..conftest import START, login
 from ..factories import create_user

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from advocacy.courses.models import LessonProgress, TierGrant
+from advocacy.learning.models.progress import LessonProgress, TierGrant
 
 from ..conftest import START, login, login_with_form
 from .factories import QueryCounter, certify, sync, synced, write_course, write_lesson
@@ -158,7 +158,7 @@ def test_the_home_page_shows_due_and_overdue(client, db, curriculum, employee, f
 
 
 def test_a_due_date_hr_set_for_the_person_wins(client, db, curriculum, employee, frozen):
-    from advocacy.reports.models import DueDate
+    from advocacy.learning.models.progress import DueDate
 
     frozen(START)
     employee.start_date = date(2026, 2, 20)

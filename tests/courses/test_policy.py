@@ -5,9 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from advocacy.courses.models import PolicyAcknowledgement, PolicyVersion
-from advocacy.courses.policy import has_acknowledged_current
-from advocacy.reports.models import AuditEntry
+from advocacy.learning.models.progress import PolicyAcknowledgement
+from advocacy.learning.models.policy import PolicyVersion
+from advocacy.learning.policy import has_acknowledged_current
+from advocacy.core.audit import AuditEntry
 
 from ..conftest import START, login
 from .factories import synced, write_policy

@@ -6,10 +6,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from advocacy.courses.catalogue import current_stamp
-from advocacy.courses.models import CourseResume, Lesson, LessonProgress, PolicyAcknowledgement, PolicyVersion, TierGrant
-from advocacy.courses.record import learner_record
-from advocacy.reports.models import DueDate
+from advocacy.core.revision import current_stamp
+from advocacy.learning.models.progress import CourseResume, LessonProgress, PolicyAcknowledgement, TierGrant
+from advocacy.learning.models.courses import Lesson
+from advocacy.learning.models.policy import PolicyVersion
+from advocacy.learning.record import learner_record
+from advocacy.learning.models.progress import DueDate
 
 from ..conftest import START, login
 from .factories import QueryCounter, certify

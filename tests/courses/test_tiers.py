@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from advocacy.clock import utcnow
-from advocacy.courses.eligibility import eligibility_for
-from advocacy.courses.models import TierGrant
-from advocacy.reports.models import AuditEntry
+from advocacy.core.clock import utcnow
+from advocacy.learning.standing import eligibility_for
+from advocacy.learning.models.progress import TierGrant
+from advocacy.core.audit import AuditEntry
 
 from ..conftest import START, login
 from .factories import certify

@@ -1,6 +1,6 @@
 import pytest
 
-from advocacy.extensions import db as _db
+from advocacy.core.db import db as _db
 
 from ..conftest import START
 from .factories import certify, create_live_post, create_post

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from advocacy.courses.models import Goal
-from advocacy.extensions import db
+from advocacy.learning.models.goals import Goal
+from advocacy.core.db import db
 from advocacy.feed import posts as post_service
 from advocacy.feed.models import Post
-from advocacy.quizzes.models import Certification
+from advocacy.learning.models.quizzes import Certification
 
 from ..conftest import START
 

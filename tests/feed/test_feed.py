@@ -4,8 +4,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from advocacy.courses.models import PolicyAcknowledgement, PolicyVersion
-from advocacy.extensions import db
+from advocacy.learning.models.progress import PolicyAcknowledgement
+from advocacy.learning.models.policy import PolicyVersion
+from advocacy.core.db import db
 from advocacy.feed.models import Post
 
 from ..conftest import START, login

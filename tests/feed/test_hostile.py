@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from advocacy.extensions import db
+from advocacy.core.db import db
 from advocacy.feed.models import Post, TrackedLink
 
 from ..conftest import login

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from advocacy.extensions import db
+from advocacy.core.db import db
 from advocacy.feed.models import Post, PostEvent, PostVersion
 
 from ..conftest import START, login

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from advocacy.extensions import db
+from advocacy.core.db import db
 from advocacy.feed.models import Share, TrackedLink
 
 from ..conftest import START, login

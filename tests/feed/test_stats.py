@@ -1,8 +1,8 @@
 """Counts for reports and goals: shares and clicks per post, network and department."""
 from datetime import timedelta
 
-from advocacy.courses.goals import measured_value
-from advocacy.extensions import db
+from advocacy.learning.goals import measured_value
+from advocacy.core.db import db
 from advocacy.feed import stats
 from advocacy.feed.sharing import record_share
 from advocacy.feed.tracking import count_click

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, inspect, select
 
-from advocacy.extensions import db
+from advocacy.core.db import db
 from advocacy.feed import posts as post_service
 from advocacy.feed.models import Click
 from advocacy.feed.sharing import record_share

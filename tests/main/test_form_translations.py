@@ -4,7 +4,7 @@ from flask_babel import refresh
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from advocacy.forms import Form
+from advocacy.core.forms import Form
 
 
 class NameForm(Form):

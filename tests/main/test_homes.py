@@ -65,7 +65,7 @@ def test_error_pages_are_friendly(client, world, code, path):
 
 
 def test_admin_saves_settings_and_bad_input_changes_nothing(client, db, admin, department):
-    from advocacy.people.models import get_organisation
+    from advocacy.core.organisation import get_organisation
 
     login(client, admin)
     response = client.post("/admin", data={

@@ -1,5 +1,5 @@
-from advocacy.auth.passwords import password_matches
-from advocacy.people.models import User
+from advocacy.identity.passwords import password_matches
+from advocacy.core.organisation import User
 
 
 def run(app, *args):
@@ -46,7 +46,7 @@ def test_users_set_roles_refuses_an_unknown_role_and_changes_nothing(app, db):
 
 
 def test_demo_adds_sample_posts_once_live_in_the_feed_and_one_waiting_for_review(app, db):
-    from advocacy.clock import utcnow
+    from advocacy.core.clock import utcnow
     from advocacy.feed.models import Post
 
     run(app, "demo", "--password", "demo-password-1")

@@ -1,13 +1,13 @@
 """`flask demo --employees N`: a synthetic organisation, fast, for demos and benchmarks."""
 from sqlalchemy import func, select
 
-from advocacy.auth.passwords import password_matches
+from advocacy.identity.passwords import password_matches
 from advocacy.feed.models import Click, Share
-from advocacy.people.models import User
-from advocacy.quizzes.models import Certification
+from advocacy.core.organisation import User
+from advocacy.learning.models.quizzes import Certification
 from advocacy.reports import hr as tables
-from advocacy.reports.status import Scope
-from advocacy.clock import utcnow
+from advocacy.learning.status import Scope
+from advocacy.core.clock import utcnow
 
 
 def run(app, *args):

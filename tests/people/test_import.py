@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from advocacy.people.models import Department, User
-from advocacy.reports.models import AuditEntry
+from advocacy.core.organisation import Department, User
+from advocacy.core.audit import AuditEntry
 
 from ..conftest import login
 
@@ -186,7 +186,7 @@ def test_odd_files_get_a_plain_answer(client, db, hr, data, words):
 
 
 def test_a_simultaneous_import_of_the_same_people_fails_cleanly(client, db, hr, outbox, monkeypatch):
-    from advocacy.people import imports
+    from advocacy.people import importing as imports
 
     login(client, hr)
     fields = apply_fields(upload(client, org_csv(5)).get_data(as_text=True))

@@ -1,7 +1,7 @@
 """Reading a people CSV: pure rules, no database."""
 from datetime import date
 
-from advocacy.people.importer import Known, check_managers, plan_import, read_people_csv
+from advocacy.people.csv_check import Known, check_managers, plan_import, read_people_csv
 
 HEADER = "email,name,department,manager_email,start_date,roles\n"
 

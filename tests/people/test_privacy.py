@@ -3,11 +3,11 @@ import json
 
 from sqlalchemy import func, select
 
-from advocacy.courses.models import TierGrant
-from advocacy.people.models import User
-from advocacy.quizzes.models import Certification
-from advocacy.reports.audit import record
-from advocacy.reports.models import AuditEntry
+from advocacy.learning.models.progress import TierGrant
+from advocacy.core.organisation import User
+from advocacy.learning.models.quizzes import Certification
+from advocacy.core.audit import record
+from advocacy.core.audit import AuditEntry
 
 from ..conftest import START, login, login_with_form
 from ..reports.factories import acknowledge, create_certification, create_policy

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from advocacy.content_errors import ContentError
-from advocacy.courses.models import Course, CourseText
-from advocacy.extensions import db
-from advocacy.quizzes.content import sync_quiz
-from advocacy.quizzes.models import Attempt, QuizQuestion
+from advocacy.learning.curriculum.errors import ContentError
+from advocacy.learning.models.courses import Course, CourseText
+from advocacy.core.db import db
+from advocacy.learning.curriculum.quiz_sync import sync_quiz
+from advocacy.learning.models.quizzes import Attempt, QuizQuestion
 
 # Six questions, one of each gradable kind and a multiple-answer one. Answers are unambiguous so
 # tests can answer right or wrong on purpose.
@@ -137,16 +137,16 @@ def answer_sheet(attempt: Attempt, right=True) -> dict[str, list[str]]:
 # -- taking ---------------------------------------------------------------------------------------
 
 def start(user, course, now=None, seed=1) -> Attempt:
-    from advocacy.clock import utcnow
-    from advocacy.quizzes import services
+    from advocacy.core.clock import utcnow
+    from advocacy.learning.services import quizzes as services
 
     return services.start_attempt(user, course, "en", now or utcnow(), rng=random.Random(seed))
 
 
 def take(user, course, right=True, now=None, seed=1) -> Attempt:
     """Start and submit an attempt, answering everything right (a pass) or wrong."""
-    from advocacy.clock import utcnow
-    from advocacy.quizzes import services
+    from advocacy.core.clock import utcnow
+    from advocacy.learning.services import quizzes as services
 
     attempt = start(user, course, now, seed)
     return services.submit_attempt(attempt, answer_sheet(attempt, right), now or utcnow())

@@ -1,7 +1,7 @@
 import pytest
 
-from advocacy.extensions import db
-from advocacy.quizzes.models import Certification
+from advocacy.core.db import db
+from advocacy.learning.models.quizzes import Certification
 
 from ..access import Row, cases, check
 from ..conftest import START

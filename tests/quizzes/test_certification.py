@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from advocacy.extensions import db
-from advocacy.quizzes.models import Certification, valid_tiers
-from advocacy.reports.models import AuditEntry
+from advocacy.core.db import db
+from advocacy.learning.models.quizzes import Certification
+from advocacy.learning.record import valid_tiers
+from advocacy.core.audit import AuditEntry
 
 from ..conftest import LATER_SAME_DAY, NEXT_DAY, START, YEAR_AND_A_DAY, login
 from .factories import create_quiz_course, take
@@ -140,7 +141,7 @@ def test_revoking_twice_keeps_the_first_revocation(client, course, employee, hr)
 
 
 def test_a_pass_after_revocation_is_a_new_certification(course, employee, hr):
-    from advocacy.quizzes.certificates import revoke_certification
+    from advocacy.learning.services.certificates import revoke_certification
 
     take(employee, course, right=True, now=START)
     revoke_certification(the_certification(), "Reason", hr.id, LATER_SAME_DAY)
@@ -154,7 +155,7 @@ def test_a_pass_of_the_next_tier_needs_the_tier_below_to_be_valid(db, employee, 
     department.advanced_eligible = True
     basic = create_quiz_course(tmp_path, slug="basic")
     advanced = create_quiz_course(tmp_path, slug="advanced", tier="advanced")
-    from advocacy.quizzes.services import QuizClosed
+    from advocacy.learning.services.quizzes import QuizClosed
 
     try:
         take(employee, advanced, right=True, now=START)

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import func, select
 
 from advocacy import create_app
-from advocacy.clock import utcnow
-from advocacy.extensions import db
-from advocacy.quizzes import services
-from advocacy.quizzes.models import Attempt, Certification
-from advocacy.people.models import User
-from advocacy.courses.models import Course
+from advocacy.core.clock import utcnow
+from advocacy.core.db import db
+from advocacy.learning.services import quizzes as services
+from advocacy.learning.models.quizzes import Attempt, Certification
+from advocacy.core.organisation import User
+from advocacy.learning.models.courses import Course
 
 from ..conftest import make_config
 from ..factories import create_user

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from advocacy.content_errors import ContentError
-from advocacy.extensions import db
-from advocacy.quizzes.content import sync_quiz
-from advocacy.quizzes.models import Attempt, Quiz, QuizQuestion, QuizVersion
+from advocacy.learning.curriculum.errors import ContentError
+from advocacy.core.db import db
+from advocacy.learning.curriculum.quiz_sync import sync_quiz
+from advocacy.learning.models.quizzes import Attempt, Quiz, QuizQuestion, QuizVersion
 
 from .factories import SETTINGS, SMALL_GIFT, create_course, load_quiz, start, write_gift
 

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from advocacy.quizzes import engine
-from advocacy.quizzes.gift import parse_gift, question_to_dict
+from advocacy.learning.rules import grading as engine
+from advocacy.learning.banks.gift import parse_gift, question_to_dict
 
 
 def q(text: str) -> dict:

@@ -4,18 +4,7 @@ import textwrap
 
 import pytest
 
-from advocacy.quizzes.gift import (
-    Answer,
-    GiftError,
-    NumericalAnswer,
-    Pair,
-    Question,
-    export_gift,
-    parse_gift,
-    parse_gift_bytes,
-    parse_gift_file,
-    question_to_dict,
-)
+from advocacy.learning.banks.gift import Answer, GiftError, NumericalAnswer, Pair, Question, export_gift, parse_gift, parse_gift_bytes, parse_gift_file, question_to_dict
 
 
 def parse(text: str) -> list[Question]:

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advocacy.quizzes.gift import FORMATS, Answer, NumericalAnswer, Pair, Question, export_gift, parse_gift
+from advocacy.learning.banks.gift import FORMATS, Answer, NumericalAnswer, Pair, Question, export_gift, parse_gift
 
 # Pieces that mean something in GIFT, mixed with arbitrary characters (no "\r": the parser
 # reads it as a line break, and no surrogates: they are not text).

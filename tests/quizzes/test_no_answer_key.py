@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 from sqlalchemy import select
 
-from advocacy.extensions import db
-from advocacy.quizzes.models import Attempt, QuizQuestion
+from advocacy.core.db import db
+from advocacy.learning.models.quizzes import Attempt, QuizQuestion
 
 from ..conftest import login
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from flask import Flask
 
-from advocacy.quizzes.cli import quiz_cli
+from advocacy.learning.banks.cli import quiz_cli
 
 POOL = """\
 $CATEGORY: basic

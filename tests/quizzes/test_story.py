@@ -3,9 +3,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from advocacy.courses.eligibility import eligibility_for
-from advocacy.extensions import db
-from advocacy.quizzes.models import Attempt, Certification, valid_tiers
+from advocacy.learning.standing import eligibility_for
+from advocacy.core.db import db
+from advocacy.learning.models.quizzes import Attempt, Certification
+from advocacy.learning.record import valid_tiers
 
 from ..conftest import START, YEAR_AND_A_DAY, login
 from .factories import answer_sheet, create_quiz_course

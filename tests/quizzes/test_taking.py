@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from advocacy.extensions import db
-from advocacy.quizzes.models import Attempt, Certification
+from advocacy.core.db import db
+from advocacy.learning.models.quizzes import Attempt, Certification
 
 from ..conftest import START, csrf_token, login
 from .factories import answer_sheet, create_quiz_course, load_quiz
@@ -74,7 +74,7 @@ def test_a_failed_attempt_shows_what_was_wrong_and_the_general_feedback_but_not_
 
 
 def _right_generals(attempt):
-    from advocacy.quizzes.services import questions_of
+    from advocacy.learning.services.quizzes import questions_of
 
     questions = questions_of(attempt)
     return {questions[item["id"]]["general_feedback"] for item, result in zip(attempt.items, attempt.results)

@@ -50,7 +50,7 @@ def smtp(app):
 @pytest.fixture
 def world(world, frozen):
     """Every role's person plus a live post, for the access tables."""
-    from advocacy.extensions import db
+    from advocacy.core.db import db
 
     from ..conftest import START
     from ..feed.factories import create_live_post

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from advocacy.courses.models import Course, Lesson, LessonProgress, PolicyAcknowledgement, PolicyVersion, TierGrant
-from advocacy.extensions import db
-from advocacy.quizzes.models import Certification
+from advocacy.learning.models.courses import Course, Lesson
+from advocacy.learning.models.progress import LessonProgress, PolicyAcknowledgement, TierGrant
+from advocacy.learning.models.policy import PolicyVersion
+from advocacy.core.db import db
+from advocacy.learning.models.quizzes import Certification
 
 
 def create_certification(user, tier: str = "basic", passed_at: datetime | None = None,
                          months: int = 12, expires_at: datetime | None = None) -> Certification:
-    from advocacy.clock import utcnow
+    from advocacy.core.clock import utcnow
 
     passed_at = passed_at or utcnow()
     cert = Certification(user_id=user.id, tier=tier, passed_at=passed_at,
@@ -28,7 +30,7 @@ def create_policy(version: int = 1, title: str = "Our social media policy") -> P
 
 
 def acknowledge(user, policy: PolicyVersion, at: datetime | None = None) -> PolicyAcknowledgement:
-    from advocacy.clock import utcnow
+    from advocacy.core.clock import utcnow
 
     ack = PolicyAcknowledgement(user_id=user.id, policy_version_id=policy.id, acknowledged_at=at or utcnow())
     db.session.add(ack)
@@ -56,7 +58,7 @@ def create_lesson(tier: str = "basic", slug: str = "platforms") -> Lesson:
 
 
 def read_lesson(user, lesson: Lesson, at: datetime | None = None) -> LessonProgress:
-    from advocacy.clock import utcnow
+    from advocacy.core.clock import utcnow
 
     row = LessonProgress(user_id=user.id, lesson_id=lesson.id, read_at=at or utcnow())
     db.session.add(row)

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from advocacy.courses.models import Goal, GoalMeasurement
-from advocacy.extensions import db as _db
+from advocacy.learning.models.goals import Goal, GoalMeasurement
+from advocacy.core.db import db as _db
 from advocacy.feed.models import Click
 from advocacy.feed.sharing import record_share
 from advocacy.reports import analytics

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from advocacy.extensions import db as _db
-from advocacy.reports.csvexport import csv_text, safe_cell
+from advocacy.core.db import db as _db
+from advocacy.core.csvexport import csv_text, safe_cell
 
 from ..conftest import START, login
 from ..factories import create_department, create_user

@@ -7,11 +7,13 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import event, select
 
-from advocacy.extensions import db as _db
+from advocacy.core.db import db as _db
 from advocacy.reports import hr as tables
-from advocacy.reports.deadlines import DueFacts, default_due_date, due_date_for, is_overdue
-from advocacy.reports.models import AuditEntry, DueDate
-from advocacy.reports.status import Scope
+from advocacy.learning.rules.deadlines import DueFacts, default_due_date, is_overdue
+from advocacy.learning.services.due_dates import due_date_for
+from advocacy.core.audit import AuditEntry
+from advocacy.learning.models.progress import DueDate
+from advocacy.learning.status import Scope
 
 from ..conftest import START, login
 from ..factories import create_department, create_user

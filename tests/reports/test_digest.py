@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from advocacy.extensions import db as _db
-from advocacy.people.models import User
+from advocacy.core.db import db as _db
+from advocacy.core.organisation import User
 
 from ..conftest import START
 from ..factories import create_department

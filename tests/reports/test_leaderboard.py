@@ -1,8 +1,8 @@
 """The leaderboard: opt-in per person, switchable off for the organisation."""
 from datetime import timedelta
 
-from advocacy.extensions import db as _db
-from advocacy.people.models import Organisation, ORGANISATION_DEFAULTS
+from advocacy.core.db import db as _db
+from advocacy.core.organisation import Organisation, ORGANISATION_DEFAULTS
 
 from ..conftest import START, login
 from ..factories import create_user

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from advocacy.extensions import db as _db
+from advocacy.core.db import db as _db
 from advocacy.reports.models import ReminderLog
 from advocacy.reports.reminders import reminders_due, send_reminders
 

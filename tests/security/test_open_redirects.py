@@ -11,7 +11,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import pytest
 from sqlalchemy import select
 
-from advocacy.extensions import db
+from advocacy.core.db import db
 from advocacy.feed import posts as post_service
 from advocacy.feed.models import Click
 from advocacy.feed.sharing import record_share

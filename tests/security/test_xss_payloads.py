@@ -14,13 +14,14 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from advocacy.clock import utcnow
-from advocacy.courses.models import Goal, TierGrant
-from advocacy.courses.services import request_expert
-from advocacy.extensions import db
+from advocacy.core.clock import utcnow
+from advocacy.learning.models.goals import Goal
+from advocacy.learning.models.progress import TierGrant
+from advocacy.learning.services.tiers import request_expert
+from advocacy.core.db import db
 from advocacy.feed.models import Post
-from advocacy.people.models import User
-from advocacy.quizzes.models import Certification
+from advocacy.core.organisation import User
+from advocacy.learning.models.quizzes import Certification
 
 from ..conftest import login
 from ..factories import create_user

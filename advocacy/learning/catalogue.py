@@ -1,0 +1,279 @@
+"""The content every learner's page reads, kept in each process while it is unchanged.
+
+Courses, lessons, goals, the current policy and the organisation's settings change only when
+someone runs `flask content sync`, publishes a policy or edits a goal, a course's place or the
+settings: rarely. Every learner's page reads them. So each process keeps one immutable copy (plain
+frozen dataclasses, never ORM objects, so nothing of it can end up in another request's session)
+and reuses it while the database's content stamp is the one it was read under.
+
+The stamp lives in one row (ContentRevision). A flush hook on every session writes a new random
+stamp in the same transaction as any change to those models, so no code path can forget it, a
+rolled-back change rolls the stamp back too, and every process sees the new stamp the moment the
+change commits. A request reads the stamp once (one tiny query, remembered in `g`), and reloads the
+copy only when it differs. The stamp is read before the content, so a copy can only ever be newer
+than its stamp says, which costs at worst one extra reload.
+"""
+from __future__ import annotations
+
+import secrets
+import threading
+from functools import cache
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from flask import current_app, g, has_app_context, has_request_context
+from sqlalchemy import event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from advocacy.core.clock import utcnow
+from advocacy.core.db import db
+from advocacy.learning.curriculum.loader import REFERENCE_LANGUAGE
+from advocacy.learning.tiers import tier_rank
+
+STAMP_ROW = 1
+_EXTENSION = "advocacy.catalogue"
+_load_lock = threading.Lock()
+
+
+# -- what is kept -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CourseTextInfo:
+    language: str
+    title: str
+    summary: str
+    intro: str
+    minutes: int
+    unlocks: str
+    quiz_settings: MappingProxyType  # the [quiz] table of course.md
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    id: int
+    slug: str
+    tier: str
+    order: int
+    texts: MappingProxyType  # language -> CourseTextInfo
+
+    def text_in(self, language: str) -> CourseTextInfo | None:
+        """In `language`, else in English."""
+        return self.texts.get(language) or self.texts.get(REFERENCE_LANGUAGE)
+
+
+@dataclass(frozen=True)
+class LessonVersionInfo:
+    id: int
+    language: str
+    version: int
+    title: str
+    minutes: int
+    body: str
+
+
+@dataclass(frozen=True)
+class LessonInfo:
+    id: int
+    course_id: int
+    slug: str
+    position: int
+    versions: MappingProxyType  # language -> the current LessonVersionInfo
+    goal_ids: tuple[int, ...] = ()
+
+    def version_in(self, language: str) -> LessonVersionInfo | None:
+        """The current version in `language`, else in English (None: neither exists)."""
+        return self.versions.get(language) or self.versions.get(REFERENCE_LANGUAGE)
+
+
+@dataclass(frozen=True)
+class GoalTextInfo:
+    language: str
+    name: str
+    why: str
+    kpi: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class GoalInfo:
+    """A goal, in English, with its translations (retired ones too: posts may still name them)."""
+
+    id: int
+    slug: str
+    name: str
+    why: str
+    kpi: str
+    unit: str
+    texts: MappingProxyType  # language -> GoalTextInfo
+    retired: bool = False
+
+    def text_in(self, language: str) -> GoalTextInfo | GoalInfo:
+        return self.texts.get(language, self)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The organisation's settings (the defaults until someone saved them)."""
+
+    name: str
+    timezone: str
+    due_days: MappingProxyType  # tier -> days
+    leaderboards_enabled: bool
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    stamp: str | None
+    courses: tuple[CourseInfo, ...]                     # active, in tier order
+    lessons: MappingProxyType                           # course id -> active LessonInfo in position order
+    goals: MappingProxyType                             # goal id -> GoalInfo (retired ones too)
+    course_goals: MappingProxyType                      # course id -> goal ids
+    policy_id: int | None                               # the current policy version
+    settings: Settings
+    by_slug: MappingProxyType                           # slug -> CourseInfo
+
+    def course(self, slug: str) -> CourseInfo | None:
+        return self.by_slug.get(slug)
+
+    def goals_of(self, goal_ids) -> list[GoalInfo]:
+        """The active ones among `goal_ids`, in id order."""
+        return [self.goals[i] for i in sorted(goal_ids) if i in self.goals and not self.goals[i].retired]
+
+
+# -- reading it ---------------------------------------------------------------------------------
+
+def current_stamp() -> str | None:
+    """The database's stamp, read once per request (again after this request changed content).
+    Outside a request (commands, the test suite) it is read every time: those contexts live long."""
+    if has_request_context() and "content_stamp" in g:
+        return g.content_stamp
+    stamp = db.session.scalar(_stamp_statement())
+    if has_request_context():
+        g.content_stamp = stamp
+    return stamp
+
+
+@cache
+def _stamp_statement():
+    # Hot statements are built once per process: building one costs more than running it on SQLite.
+    from advocacy.core.revision import ContentRevision
+
+    return select(ContentRevision.stamp).where(ContentRevision.id == STAMP_ROW)
+
+
+def catalogue() -> Catalogue:
+    """This process's copy of the content, reloaded when the database's stamp has changed."""
+    stamp = current_stamp()
+    kept = current_app.extensions.get(_EXTENSION)
+    if kept is not None and kept.stamp == stamp:
+        return kept
+    with _load_lock:  # threads of one process (tests, threaded servers) load it once
+        kept = current_app.extensions.get(_EXTENSION)
+        if kept is None or kept.stamp != stamp:
+            kept = current_app.extensions[_EXTENSION] = load(stamp)
+    return kept
+
+
+def load(stamp: str | None) -> Catalogue:
+    """Everything, in a fixed number of queries."""
+    from advocacy.core.organisation import ORGANISATION_DEFAULTS, Organisation
+    from advocacy.learning.models.courses import Course, CourseText, Lesson, LessonVersion, course_goal, lesson_goal
+    from advocacy.learning.models.goals import Goal, GoalText
+    from advocacy.learning.models.policy import PolicyVersion
+
+    session = db.session
+    texts: dict[int, dict[str, CourseTextInfo]] = {}
+    for row in session.scalars(select(CourseText)):
+        texts.setdefault(row.course_id, {})[row.language] = CourseTextInfo(
+            row.language, row.title, row.summary or "", row.intro or "", row.minutes or 0, row.unlocks or "",
+            MappingProxyType(dict(row.quiz_settings or {})))
+    courses = sorted((CourseInfo(c.id, c.slug, c.tier, c.order, MappingProxyType(texts.get(c.id, {})))
+                      for c in session.scalars(select(Course).where(Course.retired_at.is_(None)))),
+                     key=lambda c: (tier_rank(c.tier), c.order, c.slug))
+
+    versions: dict[int, dict[str, LessonVersionInfo]] = {}
+    for v in session.execute(select(LessonVersion.lesson_id, LessonVersion.id, LessonVersion.language,
+                                     LessonVersion.version, LessonVersion.title, LessonVersion.minutes,
+                                     LessonVersion.body).where(LessonVersion.current)):
+        versions.setdefault(v.lesson_id, {})[v.language] = LessonVersionInfo(v.id, v.language, v.version, v.title,
+                                                                             v.minutes, v.body)
+    lesson_goals: dict[int, list[int]] = {}
+    for lesson_id, goal_id in session.execute(select(lesson_goal.c.lesson_id, lesson_goal.c.goal_id)):
+        lesson_goals.setdefault(lesson_id, []).append(goal_id)
+    active = {c.id for c in courses}
+    lessons: dict[int, list[LessonInfo]] = {c.id: [] for c in courses}
+    for lesson in session.scalars(select(Lesson).where(Lesson.retired_at.is_(None))
+                                  .order_by(Lesson.course_id, Lesson.position, Lesson.id)):
+        if lesson.course_id in active and lesson.id in versions:
+            lessons[lesson.course_id].append(LessonInfo(
+                lesson.id, lesson.course_id, lesson.slug, lesson.position, MappingProxyType(versions[lesson.id]),
+                tuple(sorted(lesson_goals.get(lesson.id, ())))))
+
+    goal_texts: dict[int, dict[str, GoalTextInfo]] = {}
+    for t in session.scalars(select(GoalText)):
+        goal_texts.setdefault(t.goal_id, {})[t.language] = GoalTextInfo(t.language, t.name, t.why or "", t.kpi,
+                                                                        t.unit or "")
+    goals = {goal.id: GoalInfo(goal.id, goal.slug, goal.name, goal.why or "", goal.kpi, goal.unit or "",
+                               MappingProxyType(goal_texts.get(goal.id, {})), goal.retired_at is not None)
+             for goal in session.scalars(select(Goal))}
+    course_goals: dict[int, list[int]] = {}
+    for course_id, goal_id in session.execute(select(course_goal.c.course_id, course_goal.c.goal_id)):
+        course_goals.setdefault(course_id, []).append(goal_id)
+
+    policy_id = session.scalar(select(PolicyVersion.id).order_by(PolicyVersion.version.desc()).limit(1))
+    org = session.get(Organisation, 1)
+    values = {key: getattr(org, key) for key in ORGANISATION_DEFAULTS} if org else dict(ORGANISATION_DEFAULTS)
+    settings = Settings(values["name"], values["timezone"], MappingProxyType(
+        {"basic": values["basic_due_days"], "advanced": values["advanced_due_days"],
+         "expert": values["expert_due_days"]}), bool(values["leaderboards_enabled"]))
+    return Catalogue(
+        stamp=stamp, courses=tuple(courses),
+        lessons=MappingProxyType({course_id: tuple(items) for course_id, items in lessons.items()}),
+        goals=MappingProxyType(goals),
+        course_goals=MappingProxyType({k: tuple(sorted(v)) for k, v in course_goals.items()}),
+        policy_id=policy_id, settings=settings, by_slug=MappingProxyType({c.slug: c for c in courses}))
+
+
+# -- keeping the stamp true ---------------------------------------------------------------------
+
+def _content_models() -> tuple[type, ...]:
+    from advocacy.core.organisation import Organisation
+    from advocacy.learning.models.courses import Course, CourseText, Lesson, LessonVersion
+    from advocacy.learning.models.goals import Goal, GoalText
+    from advocacy.learning.models.policy import PolicyText, PolicyVersion
+
+    return (Course, CourseText, Lesson, LessonVersion, Goal, GoalText, PolicyVersion, PolicyText, Organisation)
+
+
+def _changes_content(session: Session) -> bool:
+    models = _content_models()
+    if any(isinstance(obj, models) for obj in session.new) or any(isinstance(obj, models) for obj in session.deleted):
+        return True
+    return any(isinstance(obj, models) and session.is_modified(obj) for obj in session.dirty)
+
+
+@event.listens_for(Session, "before_flush")
+def _note_content_change(session: Session, _flush_context, _instances) -> None:
+    if _changes_content(session):
+        session.info["content_changed"] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _write_new_stamp(session: Session, _flush_context) -> None:
+    """A new stamp in the same transaction as the change (insert the row the first time)."""
+    if not session.info.pop("content_changed", False):
+        return
+    from advocacy.core.revision import ContentRevision
+
+    stamp, now = secrets.token_hex(16), utcnow()
+    connection = session.connection()
+    table = ContentRevision.__table__
+    new_stamp = update(table).where(table.c.id == STAMP_ROW).values(stamp=stamp, changed_at=now)
+    if not connection.execute(new_stamp).rowcount:  # the first change ever: make the row (once, if two race)
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        connection.execute(dialect.insert(table).values(id=STAMP_ROW, stamp=stamp, changed_at=now)
+                           .on_conflict_do_nothing())
+        connection.execute(new_stamp)
+    if has_app_context():
+        g.pop("content_stamp", None)  # this request reads its own change from now on

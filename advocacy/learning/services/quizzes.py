@@ -1,0 +1,215 @@
+"""Taking quizzes: start, submit, close late attempts, and what a person may do next.
+
+Every function commits at most once. Races are settled by the database: a partial unique index
+keeps one open attempt per person and course, and a submission only counts when its
+`UPDATE ... WHERE submitted_at IS NULL` changed the row, so a double tap, a second tab or N
+processes at once grade an attempt exactly once and write at most one certification.
+"""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from advocacy.learning.models.courses import Course
+from advocacy.core.db import db
+from advocacy.learning.rules import grading as engine
+from advocacy.learning.services.certificates import record_pass
+from advocacy.learning.models.quizzes import Attempt, Certification, Quiz, QuizQuestion, QuizVersion
+
+
+class QuizClosed(Exception):
+    """Starting is not possible now; the message says why, for the person."""
+
+    def __init__(self, reason: str, opens_at: datetime | None = None):
+        super().__init__(reason)
+        self.reason, self.opens_at = reason, opens_at
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def quiz_for(course_id: int, language: str) -> Quiz | None:
+    """The course's quiz in `language`, else in English, else in any language it has."""
+    quizzes = db.session.scalars(select(Quiz).where(Quiz.course_id == course_id, Quiz.retired_at.is_(None))).all()
+    by_language = {quiz.language: quiz for quiz in quizzes}
+    return by_language.get(language) or by_language.get("en") or (quizzes[0] if quizzes else None)
+
+
+def current_version(quiz: Quiz) -> QuizVersion | None:
+    return db.session.scalar(select(QuizVersion).where(QuizVersion.quiz_id == quiz.id)
+                             .order_by(QuizVersion.number.desc()).limit(1))
+
+
+def open_attempt_of(user_id: int, course_id: int) -> Attempt | None:
+    return db.session.scalar(select(Attempt).where(Attempt.user_id == user_id, Attempt.course_id == course_id,
+                                                   Attempt.submitted_at.is_(None)))
+
+
+def outcomes_of(user_id: int, course_id: int) -> list[tuple[datetime, bool]]:
+    """(submitted_at, passed) of every finished attempt at this course, oldest first."""
+    rows = db.session.execute(
+        select(Attempt.submitted_at, Attempt.passed)
+        .where(Attempt.user_id == user_id, Attempt.course_id == course_id, Attempt.submitted_at.is_not(None))
+        .order_by(Attempt.submitted_at, Attempt.id))
+    return [(submitted_at, passed) for submitted_at, passed in rows]
+
+
+def questions_of(attempt: Attempt) -> dict[int, dict]:
+    """The parsed questions an attempt drew, by id (one query)."""
+    ids = [item["id"] for item in attempt.items]
+    rows = db.session.execute(select(QuizQuestion.id, QuizQuestion.data).where(QuizQuestion.id.in_(ids)))
+    return {question_id: data for question_id, data in rows}
+
+
+@dataclass(frozen=True)
+class TierGate:
+    """Whether the person may take a tier now; `reason` is the courses feature's reason code."""
+
+    open: bool
+    reason: str = ""
+    needs_tier: str | None = None
+
+
+def tier_gate(user, tier: str, now: datetime) -> TierGate:
+    """The courses feature's eligibility rule for this person and tier."""
+    from advocacy.learning.standing import eligibility_for
+
+    status = eligibility_for(user, now).get(tier)
+    if status is None:
+        return TierGate(False, "unknown_tier")
+    return TierGate(bool(status.open), str(status.reason or ""), getattr(status, "needs_tier", None))
+
+
+@dataclass
+class QuizState:
+    """Everything the start page says about a person and a course's quiz."""
+
+    course: Course
+    quiz: Quiz | None
+    version: QuizVersion | None
+    gate: TierGate
+    open_attempt: Attempt | None
+    opens_at: datetime | None
+    attempts_left: int
+    certification: Certification | None
+    pool_size: int = 0
+
+
+def quiz_state(user, course: Course, language: str, now: datetime) -> QuizState:
+    quiz = quiz_for(course.id, language)
+    version = current_version(quiz) if quiz else None
+    gate = tier_gate(user, course.tier, now)
+    outcomes = outcomes_of(user.id, course.id)
+    opens_at, left = None, 0
+    if version is not None:
+        opens_at = engine.next_attempt_at(outcomes, version.attempts_before_cooldown, version.cooldown_hours)
+        opens_at = opens_at if opens_at is not None and opens_at > now else None
+        left = engine.attempts_before_next_cooldown(outcomes if opens_at is None else [], version.attempts_before_cooldown)
+    certification = db.session.scalar(select(Certification).where(
+        Certification.user_id == user.id, Certification.tier == course.tier, Certification.revoked_at.is_(None)))
+    pool_size = db.session.scalar(select(func.count(QuizQuestion.id))
+                                  .where(QuizQuestion.version_id == version.id)) if version else 0
+    return QuizState(course, quiz, version, gate, open_attempt_of(user.id, course.id),
+                     opens_at, left, certification, pool_size)
+
+
+# --- starting ----------------------------------------------------------------------------------
+
+
+def _seen_counts(user_id: int, course_id: int) -> Counter:
+    """How often this person was shown each question (by key, so it holds across versions)."""
+    seen: Counter = Counter()
+    for items in db.session.scalars(select(Attempt.items).where(Attempt.user_id == user_id,
+                                                                Attempt.course_id == course_id)):
+        seen.update(item["key"] for item in items)
+    return seen
+
+
+def _new_attempt(user_id: int, course: Course, version: QuizVersion, now: datetime, rng) -> Attempt:
+    pool = db.session.execute(select(QuizQuestion.id, QuizQuestion.key, QuizQuestion.data)
+                              .where(QuizQuestion.version_id == version.id).order_by(QuizQuestion.position)).all()
+    drawn = engine.draw_questions([(row.id, row.key) for row in pool], _seen_counts(user_id, course.id),
+                                  version.questions_per_attempt, rng)
+    by_id = {row.id: row for row in pool}
+    token = engine.token_maker(rng)
+    items = [engine.lay_out(qid, by_id[qid].key, by_id[qid].data, rng, token) for qid in drawn]
+    return Attempt(user_id=user_id, course_id=course.id, quiz_version_id=version.id, started_at=now,
+                   deadline=engine.deadline_for(now, version.time_limit_minutes), items=items)
+
+
+def start_attempt(user, course: Course, language: str, now: datetime, rng=None) -> Attempt:
+    """The person's open attempt at this course's quiz, or a new one; QuizClosed says why not."""
+    attempt = open_attempt_of(user.id, course.id)
+    if attempt is not None and close_if_late(attempt, now):
+        attempt = None
+    if attempt is not None:
+        return attempt
+    state = quiz_state(user, course, language, now)
+    if state.version is None:
+        raise QuizClosed("no_quiz")
+    if not state.gate.open:
+        raise QuizClosed("tier_closed")
+    if state.opens_at is not None:
+        raise QuizClosed("cooldown", state.opens_at)
+    attempt = _new_attempt(user.id, course, state.version, now, rng or random.SystemRandom())
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same person started in another tab a moment ago: use that one
+        db.session.rollback()
+        attempt = open_attempt_of(user.id, course.id)
+        if attempt is None:
+            raise
+    return attempt
+
+
+# --- finishing ---------------------------------------------------------------------------------
+
+
+def _finish(attempt_id: int, **values) -> bool:
+    """Write the outcome only if nobody did yet; True when this call is the one that counted."""
+    result = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None)).values(**values)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def close_if_late(attempt: Attempt, now: datetime) -> bool:
+    """Close an open attempt whose time ran out as a failure (not graded). True when it is closed."""
+    if attempt.submitted_at is not None:
+        return True
+    if engine.in_time(attempt.deadline, now):
+        return False
+    closed_at = min(now, attempt.deadline + engine.GRACE)
+    _finish(attempt.id, submitted_at=closed_at, score=0.0, passed=False, timed_out=True, results=None)
+    db.session.commit()
+    db.session.refresh(attempt)
+    return True
+
+
+def close_late_attempt_of(user_id: int, course_id: int, now: datetime) -> None:
+    """Close the person's open attempt at this course if its time ran out (so pages show the truth)."""
+    attempt = open_attempt_of(user_id, course_id)
+    if attempt is not None:
+        close_if_late(attempt, now)
+
+
+def submit_attempt(attempt: Attempt, form: dict[str, list[str]], now: datetime) -> Attempt:
+    """Grade and close an open attempt; a closed one comes back unchanged (the first result).
+    A pass writes or extends the certification of the course's tier in the same transaction."""
+    if attempt.submitted_at is not None or close_if_late(attempt, now):
+        return attempt
+    version = db.session.get(QuizVersion, attempt.quiz_version_id)
+    results, score = engine.grade_attempt(attempt.items, questions_of(attempt), form)
+    passed = engine.has_passed(score, version.pass_mark)
+    if _finish(attempt.id, submitted_at=now, score=score, passed=passed, results=results) and passed:
+        tier = db.session.scalar(select(Course.tier).where(Course.id == attempt.course_id))
+        record_pass(attempt.user_id, tier, version, attempt.id, now)
+    db.session.commit()
+    db.session.refresh(attempt)
+    return attempt
