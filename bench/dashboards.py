@@ -35,11 +35,11 @@ PAGES = (
 HEAD = "person00000@demo.example"
 DEPARTMENT_HEAD_COUNT = """
 from advocacy import create_app
-from advocacy.identity.guards import report_ids
+from advocacy.core.orgchart import team_ids
 from advocacy.identity.services import find_user_by_email
 app = create_app()
 with app.app_context():
-    print(len(report_ids(find_user_by_email("%s").id)))
+    print(len(team_ids(find_user_by_email("%s").id)))
 """ % HEAD
 
 

@@ -1,7 +1,7 @@
 from flask import Blueprint
 
 from advocacy.identity.guards import person_in_reach_or_404, role_required
-from advocacy.core.orgchart import report_ids
+from advocacy.core.orgchart import team_ids
 
 from .conftest import Client, login
 from .factories import create_user
@@ -11,8 +11,8 @@ def test_report_ids_reach_through_layers_of_managers(db, manager, employee):
     intern = create_user("intern@example.com", "Ivo Intern")
     intern.manager = employee
     db.session.commit()
-    assert report_ids(manager.id) == {employee.id, intern.id}
-    assert report_ids(employee.id) == {intern.id}
+    assert team_ids(manager.id) == {employee.id, intern.id}
+    assert team_ids(employee.id) == {intern.id}
 
 
 def test_guards_give_login_403_and_404(app, db, employee, other_employee, manager, hr):

@@ -1,8 +1,28 @@
-"""Record HR and admin actions. The caller commits, together with the action itself."""
-from flask_login import current_user
+"""The audit log: what HR and admins did, who did it, about whom. An entry is added in the same
+transaction as the action itself, so there is never an action without its entry, or the reverse."""
+from __future__ import annotations
 
+from datetime import datetime
+
+from flask_login import current_user
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from advocacy.core.clock import UTCDateTime, utcnow
 from advocacy.core.db import db
-from advocacy.core.audit import AuditEntry
+from advocacy.core.organisation import User
+
+
+class AuditEntry(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    subject: Mapped[User | None] = relationship(foreign_keys=[subject_id])
 
 
 def record(action: str, detail: str = "", subject_id: int | None = None, actor_id: int | None = None) -> None:

@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from flask import Response
 
+from advocacy.core.display import csv_when
+
 # A cell starting with one of these is a formula (or becomes one after Excel trims it).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -20,7 +22,7 @@ def safe_cell(value) -> str | int | float:
     if isinstance(value, (int, float)):
         return value  # a number is a number, a minus sign included
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return csv_when(value)  # in the organisation's zone, which the column header names
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)

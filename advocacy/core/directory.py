@@ -1,4 +1,4 @@
-"""Creating people and giving them roles."""
+"""The people directory: finding people by address, creating them, giving them roles."""
 from __future__ import annotations
 
 import re
@@ -43,3 +43,11 @@ def create_user(email: str, name: str, roles=(), department: Department | None =
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))

@@ -1,11 +1,14 @@
-"""The base form: after a stale CSRF token, it fills itself with what the person had typed."""
+"""The base form (after a stale CSRF token, it fills itself with what the person had typed) and
+widgets every feature may use."""
 from functools import lru_cache
 
 from babel import support
 from flask import current_app, request, session
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
 from wtforms.i18n import messages_path
+from wtforms.widgets import CheckboxInput, ListWidget
 
 KEPT_FORM_KEY = "kept_form"
 NEVER_KEPT = ("password", "csrf_token", "current_password", "new_password", "confirm")
@@ -55,3 +58,14 @@ class Form(FlaskForm):
             session.pop(KEPT_FORM_KEY)
             kwargs = {**kept["data"], **kwargs}
         super().__init__(*args, **kwargs)
+
+
+class EmptyForm(Form):
+    """A form with only the CSRF token, for buttons that POST."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes: several choices of one field."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

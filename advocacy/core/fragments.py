@@ -8,6 +8,7 @@ store is full. Per-person bits (captions, CSRF tokens) stay outside.
 from __future__ import annotations
 
 from markupsafe import Markup
+from advocacy.core.revision import current_stamp
 
 LIMIT = 2048
 _store: dict[tuple, Markup] = {}
@@ -25,8 +26,6 @@ def cached_fragment(*key, caller) -> Markup:
 
 def content_stamp() -> str | None:
     """The content stamp this request reads (courses/catalogue.py), for keys that show goals."""
-    from advocacy.core.revision import current_stamp
-
     return current_stamp()
 
 

@@ -1,14 +1,24 @@
-"""Outgoing mail: SMTP when MAIL_SERVER is set, else printed to the console (development).
+"""Outgoing mail, sent only after the commit that caused it.
 
-Tests may set MAIL_BACKEND="memory" to collect messages in app.extensions["mail_outbox"].
+`send_mail(...)` builds the message and queues it on the current transaction; when that commits,
+the queue goes out over one SMTP connection (or to the console in development, or to
+app.extensions["mail_outbox"] when MAIL_BACKEND="memory", for tests). A rolled-back transaction
+sends nothing. `deliver_now(...)` sends at once, for callers that must know the outcome.
 """
 from __future__ import annotations
 
+import logging
 import smtplib
 import sys
 from email.message import EmailMessage
 
 from flask import current_app
+
+from advocacy.core.db import db
+from advocacy.core.transaction import after_commit
+
+log = logging.getLogger("advocacy.mail")
+_QUEUE = "advocacy.mail"
 
 
 def build_message(to: str, subject: str, body: str, headers: dict | None = None) -> EmailMessage:
@@ -23,15 +33,36 @@ def build_message(to: str, subject: str, body: str, headers: dict | None = None)
 
 
 def send_mail(to: str, subject: str, body: str, headers: dict | None = None) -> None:
-    msg = build_message(to, subject, body, headers)
+    """Queue a mail; it goes out when the current transaction commits."""
+    queue = db.session.info.get(_QUEUE)
+    if queue is None:
+        queue = db.session.info[_QUEUE] = []
+        after_commit(lambda: _send_queue(queue))
+    queue.append(build_message(to, subject, body, headers))
+
+
+def _send_queue(queue: list[EmailMessage]) -> None:
+    if db.session.info.get(_QUEUE) is queue:
+        del db.session.info[_QUEUE]
+    try:
+        deliver_now(queue)
+    except OSError as error:
+        log.error("could not send %d queued mail(s): %s", len(queue), error)
+
+
+def deliver_now(messages: list[EmailMessage]) -> None:
+    """Send these messages now; raises OSError (smtplib's errors included) when they cannot go."""
+    if not messages:
+        return
     cfg = current_app.config
     backend = cfg.get("MAIL_BACKEND") or ("smtp" if cfg.get("MAIL_SERVER") else "console")
     if backend == "memory":
-        current_app.extensions.setdefault("mail_outbox", []).append(msg)
+        current_app.extensions.setdefault("mail_outbox", []).extend(messages)
     elif backend == "console":
-        print(f"--- mail (console backend; set MAIL_SERVER to send) ---\n{msg}", file=sys.stderr)
+        for msg in messages:
+            print(f"--- mail (console backend; set MAIL_SERVER to send) ---\n{msg}", file=sys.stderr)
     else:
-        send_over_smtp([msg])
+        send_over_smtp(messages)
 
 
 def send_over_smtp(messages: list[EmailMessage]) -> None:

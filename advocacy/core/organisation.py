@@ -88,8 +88,8 @@ class User(UserMixin, db.Model):
     leaderboard_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
 
     department: Mapped[Department | None] = relationship(lazy="joined")
-    manager: Mapped[User | None] = relationship(remote_side=[id], back_populates="reports")
-    reports: Mapped[list[User]] = relationship(back_populates="manager")
+    manager: Mapped[User | None] = relationship(remote_side=[id], back_populates="direct_reports")
+    direct_reports: Mapped[list[User]] = relationship(back_populates="manager")
     role_rows: Mapped[list[UserRole]] = relationship(lazy="selectin", cascade="all, delete-orphan")
 
     __table_args__ = (CheckConstraint("manager_id IS NULL OR manager_id <> id", name="not_own_manager"),)

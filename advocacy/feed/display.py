@@ -1,14 +1,11 @@
-"""What the feed's templates need: times in the organisation's zone, labels, a goal's words."""
+"""What the feed's templates need: labels, a goal's words, card addresses. (Times: core/display.py.)"""
 from __future__ import annotations
 
-from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
-from flask import current_app, g, request, url_for
+from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -40,29 +37,6 @@ UNLOCKS = {
     "expert": _l("Pass the expert course and its quiz to unlock early access, conversation starters "
                  "and ambassador briefs."),
 }
-
-
-def organisation_zone() -> ZoneInfo:
-    """The organisation's time zone, from the catalogue's copy of its settings (no query)."""
-    from advocacy.learning.catalogue import catalogue
-
-    if "feed_zone" not in g:
-        try:
-            g.feed_zone = ZoneInfo(catalogue().settings.timezone)
-        except (KeyError, ValueError):
-            g.feed_zone = ZoneInfo("UTC")
-    return g.feed_zone
-
-
-def local_time(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return format_datetime(value, "medium", tzinfo=organisation_zone(), locale=str(get_locale()))
-
-
-def local_input(value: datetime | None) -> datetime | None:
-    """For a datetime-local field: the naive wall-clock time in the organisation's zone."""
-    return value.astimezone(organisation_zone()).replace(tzinfo=None) if value else None
 
 
 def goal_words(goal):
@@ -121,9 +95,9 @@ def translated(labels: dict) -> dict[str, str]:
 
 def display_helpers() -> dict:
     return {
-        "local_time": local_time, "network_labels": NETWORK_LABELS, "tier_labels": TIER_LABELS,
+        "network_labels": NETWORK_LABELS, "tier_labels": TIER_LABELS,
         "phase_labels": PHASE_LABELS, "phase_badges": PHASE_BADGES, "action_labels": ACTION_LABELS,
         "unlocks": UNLOCKS, "goal_words": goal_words, "untrusted_markdown": lambda text: render(text, trusted=False),
-        "site_of": site_of, "link_only_networks": LINK_ONLY_NETWORKS, "zone_name": lambda: organisation_zone().key,
+        "site_of": site_of, "link_only_networks": LINK_ONLY_NETWORKS,
         "field_names": field_names, "translated": translated, "card_urls": card_urls,
     }

@@ -8,8 +8,8 @@ from markupsafe import escape
 from werkzeug.utils import redirect
 
 from advocacy.core.clock import utcnow
-from advocacy.core.db import db
 from advocacy.core.extensions import login_manager
+from advocacy.core.transaction import writes_on_get
 from advocacy.feed import tracking
 from advocacy.feed.routes import bp
 
@@ -36,6 +36,7 @@ def gone():
 
 
 @bp.route("/r/<code>", methods=["GET"])  # Flask answers HEAD through this view too
+@writes_on_get("a click is counted as the link is followed: that is what a tracked link is for")
 def follow(code: str):
     """Count the click (not for bots, HEAD or a repeat within 24 hours) and redirect to the
     post's stored link with UTM parameters. Unknown code: 404; withdrawn post: 410 Gone."""
@@ -52,7 +53,6 @@ def follow(code: str):
     if request.method == "GET" and not tracking.is_bot(user_agent):
         tracking.count_click(target.link_id, current_app.config["SECRET_KEY"], request.remote_addr or "",
                              user_agent, utcnow())
-        db.session.commit()
     response = redirect(tracking.redirect_url(target.approved_link, target.network, target.approved_slug), 302)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

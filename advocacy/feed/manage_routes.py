@@ -16,7 +16,7 @@ from advocacy.core.db import db
 from advocacy.core.organisation import Department
 from advocacy.feed import posts as post_service
 from advocacy.feed import rules
-from advocacy.core.display import local_input, organisation_zone
+from advocacy.core.display import input_value, organisation_zone
 from advocacy.feed.forms import PostForm, ReviewForm, caption_field_name
 from advocacy.feed.models import Post, PostEvent, PostVersion
 from advocacy.feed.routes import bp
@@ -47,11 +47,11 @@ def post_form(post: Post | None = None) -> PostForm:
 def form_data(post: Post | None) -> dict:
     if post is None:
         start = (utcnow() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-        return {"publish_at": local_input(start), "min_tier": "basic", "goal_id": 0}
+        return {"publish_at": input_value(start), "min_tier": "basic", "goal_id": 0}
     data = {"title": post.title, "body": post.body, "link": post.link, "image_alt": post.image_alt,
             "hashtags": post.hashtags, "min_tier": post.min_tier, "goal_id": post.goal_id or 0,
             "departments": [d.id for d in post.departments], "slug": post.slug, "version": post.version,
-            "publish_at": local_input(post.publish_at), "expires_at": local_input(post.expires_at)}
+            "publish_at": input_value(post.publish_at), "expires_at": input_value(post.expires_at)}
     for network in rules.CAPTION_NETWORKS:
         for caption in post.captions_for(network):
             data[caption_field_name(network, caption.position)] = caption.text
@@ -89,7 +89,6 @@ def new_post():
         post = post_service.create_post(form.values(), current_user, utcnow())
         if request.form.get("action") == "submit":
             post_service.submit_post(post, current_user, post.version, utcnow())
-        db.session.commit()
         flash(_("Post saved."), "success")
         return redirect(url_for("feed.post_detail", post_id=post.id))
     return render_template("feed/edit.html", form=form, post=None)
@@ -121,7 +120,6 @@ def edit_post(post_id: int):
         except post_service.PostError as error:
             flash(str(error), "error")
             return redirect(url_for("feed.edit_post", post_id=post_id))
-        db.session.commit()
         flash(_("Saved as a new version.") if changed else _("Nothing changed."), "success" if changed else "info")
         return redirect(url_for("feed.post_detail", post_id=post.id))
     return render_template("feed/edit.html", form=form, post=post)
@@ -147,13 +145,11 @@ def _act(post: Post, action, done: str, next_endpoint: str = "feed.post_detail")
     try:
         action()
     except post_service.FourEyes:
-        db.session.rollback()
         abort(403)
     except post_service.PostError as error:
-        db.session.rollback()
+        db.session.rollback()  # nothing of a refused change may be committed with the redirect
         flash(str(error), "error")
         return redirect(url_for("feed.post_detail", post_id=post.id))
-    db.session.commit()
     flash(done, "success")
     return redirect(url_for(next_endpoint, **({"post_id": post.id} if next_endpoint != "feed.review_queue" else {})))
 

@@ -3,17 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from advocacy.learning.goals import register_measure
 from advocacy.feed import stats
 
 MONTH = timedelta(days=30)
 
 
-@register_measure("shares")
 def shares_last_30_days(goal, now: datetime) -> float:
     return float(stats.count_shares(now - MONTH, now))
 
 
-@register_measure("clicks")
 def clicks_last_30_days(goal, now: datetime) -> float:
     return float(stats.count_clicks(now - MONTH, now))

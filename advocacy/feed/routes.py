@@ -93,7 +93,6 @@ def share(post_id: int, network: str):
     now = utcnow()
     post = visible_post_or_404(current_user, post_id, now)
     _, offer, url = record_share(post, current_user.id, network, now)
-    db.session.commit()
     if network == "other":
         if request.accept_mimetypes.best == "application/json":
             return jsonify(url=url, text=offer.caption, title=post.title)
@@ -123,5 +122,3 @@ def my_link(link_id: int):
     return render_template("feed/link.html", link=link, url=tracked_url(link),
                            totals=link_totals([link.id])[link.id], days=clicks_per_day(link.id, since))
 
-
-from advocacy.feed import link_routes, manage_routes, measures  # noqa: E402,F401  (views on bp; goal measures)

@@ -7,9 +7,8 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from advocacy.core.db import db
+from advocacy.core.db import db, insert_ignoring_conflict
 from advocacy.feed import rules
 from advocacy.feed.models import Post, Share, TrackedLink
 
@@ -51,14 +50,6 @@ def captions_by_network(post: Post) -> dict[str, list]:
 def offers_for(post: Post, user_id: int) -> dict[str, Offer]:
     by_network = captions_by_network(post)
     return {n: offer_for(post, user_id, n, by_network) for n in rules.SHARE_NETWORKS}
-
-
-def insert_ignoring_conflict(model, **values):
-    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: concurrent requests never fail,
-    and the database decides which one wins. Returns how many rows were inserted (0 or 1)."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(**values).on_conflict_do_nothing()
-    return db.session.execute(statement).rowcount
 
 
 def new_link_code() -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from advocacy.learning.models.goals import Goal
 from advocacy.learning.policy import acknowledged_current
 from advocacy.learning.record import learner_record
+from advocacy.learning.rules.validity import held_and_expired
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, User
 from advocacy.feed.models import Post
@@ -38,20 +39,6 @@ def reach_of(user: User, now: datetime) -> Reach:
     policy_ok = acknowledged_current(record)
     tiers, expired = held_and_expired(record.certifications, now) if policy_ok else (set(), {})
     return Reach(user.id, user.department_id, policy_ok, tiers, expired)
-
-
-def held_and_expired(certifications, now: datetime) -> tuple[set[str], dict[str, datetime]]:
-    """The tiers held now (Certification.is_valid_at), and for tiers not held, when their
-    certification expired, if it did. Revoked certifications count for neither."""
-    tiers, expired = set(), {}
-    for cert in certifications:
-        if cert.revoked_at is not None:
-            continue
-        if cert.is_valid_at(now):
-            tiers.add(cert.tier)
-        elif cert.expires_at <= now:
-            expired[cert.tier] = max(cert.expires_at, expired.get(cert.tier, cert.expires_at))
-    return tiers, expired
 
 
 def targets_department(department_id: int | None):

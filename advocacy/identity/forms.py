@@ -3,6 +3,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from advocacy.core.forms import Form
+from advocacy.core.i18n import LANGUAGE_CHOICES
 
 
 class LoginForm(Form):
@@ -32,14 +33,6 @@ class ResetRequestForm(Form):
                        render_kw={"autocomplete": "email", "autocapitalize": "none"})
 
 
-# Each language in its own name. base.html writes this form as plain HTML on every page.
-LANGUAGE_CHOICES = (("en", "English"), ("nl", "Nederlands"))
-
-
 class LanguageForm(Form):
     language = SelectField(_l("Language"), choices=list(LANGUAGE_CHOICES))
     next = HiddenField()
-
-
-class EmptyForm(Form):
-    """A form with only the CSRF token, for buttons that POST."""

@@ -1,12 +1,11 @@
 """Log in and out, invitations, password resets and changes, language choice."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from advocacy.core.db import db
 from advocacy.core.extensions import limiter
-from advocacy.core.mail import absolute_url, send_mail
 from advocacy.identity import services
+from advocacy.identity.invitations import send_reset_link
 from advocacy.identity.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
 from advocacy.identity.passwords import password_matches, password_problem
 
@@ -28,11 +27,9 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             services.record_failed_login(form.email.data)
-            db.session.commit()
             flash(_("That e-mail address and password do not match. Check both and try again."), "error")
             return render_template("auth/login.html", form=form), 200
         login_user(user, remember=form.remember.data)
-        db.session.commit()
         return redirect(services.safe_next_url(form.next.data) or home_url())
     return render_template("auth/login.html", form=form)
 
@@ -41,7 +38,6 @@ def login():
 @login_required
 def logout():
     services.end_session(current_user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -69,12 +65,10 @@ def _set_password_from_link(raw_token: str, purpose: str):
             form.password.errors.append(problem)
         elif services.use_token(link):
             services.set_password(link.user, form.password.data)
-            db.session.commit()
             login_user(link.user)
             flash(_("Your password is set. Welcome!"), "success")
             return redirect(home_url())
-        else:
-            db.session.rollback()
+        else:  # another request used the link a moment ago
             return render_template("auth/link_invalid.html", purpose=purpose), 404
     return render_template("auth/set_password.html", form=form, purpose=purpose, person=link.user)
 
@@ -87,27 +81,11 @@ def request_reset():
         user = services.find_user_by_email(form.email.data)
         if user is not None and user.is_active:
             send_reset_link(user)
-        db.session.commit()
         # The same answer whether or not the address exists: no one learns who has an account.
         flash(_("If that address belongs to an account, a link to set a new password is on its way. "
                 "It works once, for one hour."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
-
-
-def send_reset_link(user) -> None:
-    raw = services.issue_token(user, "reset")
-    link = absolute_url(url_for("auth.reset_password", token=raw))
-    send_mail(user.email, _("Set a new password for Advocacy"),
-              render_template("auth/mail_reset.txt", user=user, link=link))
-
-
-def send_invitation(user) -> None:
-    raw = services.issue_token(user, "invite")
-    link = absolute_url(url_for("auth.accept_invitation", token=raw))
-    send_mail(user.email, _("You are invited to Advocacy"),
-              render_template("auth/mail_invite.txt", user=user, link=link,
-                              hours=current_app.config["INVITATION_HOURS"]))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -122,7 +100,6 @@ def change_password():
             form.password.errors.append(problem)
         else:
             services.set_password(current_user, form.password.data)
-            db.session.commit()
             # The token changed: sessions elsewhere end, this one continues under the new token.
             login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are logged out."), "success")
@@ -137,6 +114,5 @@ def set_language():
         abort(400)
     if current_user.is_authenticated:
         current_user.language = form.language.data
-        db.session.commit()
     session["language"] = form.language.data
     return redirect(services.safe_next_url(form.next.data) or home_url())

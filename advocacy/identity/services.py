@@ -12,20 +12,13 @@ from sqlalchemy import select, update
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.extensions import limiter
+from advocacy.core.directory import find_user_by_email, normalise_email
 from advocacy.core.organisation import User
 from advocacy.identity.models import AuthToken, hash_token
 from advocacy.identity.passwords import hash_password, needs_rehash, password_matches
 
 # A real hash to compare against when the account does not exist, so timing does not tell.
 _DUMMY_HASH: dict[str, str] = {}
-
-
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
-def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 # -- failed-login limits -------------------------------------------------------------------------

@@ -6,34 +6,31 @@ settings: rarely. Every learner's page reads them. So each process keeps one imm
 frozen dataclasses, never ORM objects, so nothing of it can end up in another request's session)
 and reuses it while the database's content stamp is the one it was read under.
 
-The stamp lives in one row (ContentRevision). A flush hook on every session writes a new random
-stamp in the same transaction as any change to those models, so no code path can forget it, a
-rolled-back change rolls the stamp back too, and every process sees the new stamp the moment the
-change commits. A request reads the stamp once (one tiny query, remembered in `g`), and reloads the
-copy only when it differs. The stamp is read before the content, so a copy can only ever be newer
+The stamp is core's (core/revision.py): any change to the models watched here moves it in the same
+transaction. A request reads the stamp once, and reloads the copy only when it differs. The stamp is read before the content, so a copy can only ever be newer
 than its stamp says, which costs at worst one extra reload.
 """
 from __future__ import annotations
 
-import secrets
 import threading
-from functools import cache
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from flask import current_app, g, has_app_context, has_request_context
-from sqlalchemy import event, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from flask import current_app
+from sqlalchemy import select
 
-from advocacy.core.clock import utcnow
 from advocacy.core.db import db
+from advocacy.core.revision import current_stamp, watch
+from advocacy.core.settings import Settings, organisation_settings
+from advocacy.learning.models.courses import Course, CourseText, Lesson, LessonVersion, course_goal, lesson_goal
+from advocacy.learning.models.goals import Goal, GoalText
+from advocacy.learning.models.policy import PolicyText, PolicyVersion
 from advocacy.learning.curriculum.loader import REFERENCE_LANGUAGE
 from advocacy.learning.tiers import tier_rank
 
-STAMP_ROW = 1
 _EXTENSION = "advocacy.catalogue"
 _load_lock = threading.Lock()
+watch(Course, CourseText, Lesson, LessonVersion, Goal, GoalText, PolicyVersion, PolicyText)
 
 
 # -- what is kept -------------------------------------------------------------------------------
@@ -113,16 +110,6 @@ class GoalInfo:
 
 
 @dataclass(frozen=True)
-class Settings:
-    """The organisation's settings (the defaults until someone saved them)."""
-
-    name: str
-    timezone: str
-    due_days: MappingProxyType  # tier -> days
-    leaderboards_enabled: bool
-
-
-@dataclass(frozen=True)
 class Catalogue:
     stamp: str | None
     courses: tuple[CourseInfo, ...]                     # active, in tier order
@@ -130,8 +117,12 @@ class Catalogue:
     goals: MappingProxyType                             # goal id -> GoalInfo (retired ones too)
     course_goals: MappingProxyType                      # course id -> goal ids
     policy_id: int | None                               # the current policy version
-    settings: Settings
     by_slug: MappingProxyType                           # slug -> CourseInfo
+
+    @property
+    def settings(self) -> Settings:
+        """The organisation's settings (core keeps them, under the same stamp)."""
+        return organisation_settings()
 
     def course(self, slug: str) -> CourseInfo | None:
         return self.by_slug.get(slug)
@@ -142,25 +133,6 @@ class Catalogue:
 
 
 # -- reading it ---------------------------------------------------------------------------------
-
-def current_stamp() -> str | None:
-    """The database's stamp, read once per request (again after this request changed content).
-    Outside a request (commands, the test suite) it is read every time: those contexts live long."""
-    if has_request_context() and "content_stamp" in g:
-        return g.content_stamp
-    stamp = db.session.scalar(_stamp_statement())
-    if has_request_context():
-        g.content_stamp = stamp
-    return stamp
-
-
-@cache
-def _stamp_statement():
-    # Hot statements are built once per process: building one costs more than running it on SQLite.
-    from advocacy.core.revision import ContentRevision
-
-    return select(ContentRevision.stamp).where(ContentRevision.id == STAMP_ROW)
-
 
 def catalogue() -> Catalogue:
     """This process's copy of the content, reloaded when the database's stamp has changed."""
@@ -177,10 +149,6 @@ def catalogue() -> Catalogue:
 
 def load(stamp: str | None) -> Catalogue:
     """Everything, in a fixed number of queries."""
-    from advocacy.core.organisation import ORGANISATION_DEFAULTS, Organisation
-    from advocacy.learning.models.courses import Course, CourseText, Lesson, LessonVersion, course_goal, lesson_goal
-    from advocacy.learning.models.goals import Goal, GoalText
-    from advocacy.learning.models.policy import PolicyVersion
 
     session = db.session
     texts: dict[int, dict[str, CourseTextInfo]] = {}
@@ -222,58 +190,10 @@ def load(stamp: str | None) -> Catalogue:
         course_goals.setdefault(course_id, []).append(goal_id)
 
     policy_id = session.scalar(select(PolicyVersion.id).order_by(PolicyVersion.version.desc()).limit(1))
-    org = session.get(Organisation, 1)
-    values = {key: getattr(org, key) for key in ORGANISATION_DEFAULTS} if org else dict(ORGANISATION_DEFAULTS)
-    settings = Settings(values["name"], values["timezone"], MappingProxyType(
-        {"basic": values["basic_due_days"], "advanced": values["advanced_due_days"],
-         "expert": values["expert_due_days"]}), bool(values["leaderboards_enabled"]))
+    organisation_settings()  # read with the rest, under the same stamp: pages need both
     return Catalogue(
         stamp=stamp, courses=tuple(courses),
         lessons=MappingProxyType({course_id: tuple(items) for course_id, items in lessons.items()}),
         goals=MappingProxyType(goals),
         course_goals=MappingProxyType({k: tuple(sorted(v)) for k, v in course_goals.items()}),
-        policy_id=policy_id, settings=settings, by_slug=MappingProxyType({c.slug: c for c in courses}))
-
-
-# -- keeping the stamp true ---------------------------------------------------------------------
-
-def _content_models() -> tuple[type, ...]:
-    from advocacy.core.organisation import Organisation
-    from advocacy.learning.models.courses import Course, CourseText, Lesson, LessonVersion
-    from advocacy.learning.models.goals import Goal, GoalText
-    from advocacy.learning.models.policy import PolicyText, PolicyVersion
-
-    return (Course, CourseText, Lesson, LessonVersion, Goal, GoalText, PolicyVersion, PolicyText, Organisation)
-
-
-def _changes_content(session: Session) -> bool:
-    models = _content_models()
-    if any(isinstance(obj, models) for obj in session.new) or any(isinstance(obj, models) for obj in session.deleted):
-        return True
-    return any(isinstance(obj, models) and session.is_modified(obj) for obj in session.dirty)
-
-
-@event.listens_for(Session, "before_flush")
-def _note_content_change(session: Session, _flush_context, _instances) -> None:
-    if _changes_content(session):
-        session.info["content_changed"] = True
-
-
-@event.listens_for(Session, "after_flush")
-def _write_new_stamp(session: Session, _flush_context) -> None:
-    """A new stamp in the same transaction as the change (insert the row the first time)."""
-    if not session.info.pop("content_changed", False):
-        return
-    from advocacy.core.revision import ContentRevision
-
-    stamp, now = secrets.token_hex(16), utcnow()
-    connection = session.connection()
-    table = ContentRevision.__table__
-    new_stamp = update(table).where(table.c.id == STAMP_ROW).values(stamp=stamp, changed_at=now)
-    if not connection.execute(new_stamp).rowcount:  # the first change ever: make the row (once, if two race)
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        connection.execute(dialect.insert(table).values(id=STAMP_ROW, stamp=stamp, changed_at=now)
-                           .on_conflict_do_nothing())
-        connection.execute(new_stamp)
-    if has_app_context():
-        g.pop("content_stamp", None)  # this request reads its own change from now on
+        policy_id=policy_id, by_slug=MappingProxyType({c.slug: c for c in courses}))

@@ -1,13 +1,12 @@
 """The strategy's goals: their current value and progress from baseline to target.
 
-A goal with a `measure` is counted by the app. Each measure is a function registered here:
+A goal with a `measure` is counted by the app. Each measure is a function a feature adds from
+its init_app:
 
-    @register_measure("shares")
-    def count_shares(goal, now) -> float | None: ...
+    add_measure(app, "shares", count_shares)      # count_shares(goal, now) -> float | None
 
-The courses feature registers `certified`; the feed and reports features register shares,
-clicks and advocates in their own modules (imported when their blueprints load). A goal
-without a measure, or whose measure has no function yet, shows the latest value entered by hand.
+The learning domain adds `certified`; the feed adds shares and clicks, the reports advocates. A
+goal without a measure, or whose measure has no function, shows the latest value entered by hand.
 """
 from __future__ import annotations
 
@@ -15,29 +14,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable
 
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from advocacy.core.db import db
 from advocacy.learning.models.goals import Goal
+from advocacy.core.organisation import User
+from advocacy.learning.models.quizzes import Certification
 
 MeasureFunction = Callable[[Goal, datetime], "float | None"]
-MEASURES: dict[str, MeasureFunction] = {}
+_MEASURES = "advocacy.measures"
 
 
-def register_measure(name: str):
-    def decorator(function: MeasureFunction) -> MeasureFunction:
-        MEASURES[name] = function
-        return function
-
-    return decorator
+def add_measure(app: Flask, name: str, function: MeasureFunction) -> None:
+    app.extensions.setdefault(_MEASURES, {})[name] = function
 
 
-@register_measure("certified")
 def count_certified(goal: Goal, now: datetime) -> float:
     """People who hold a valid certification of any tier right now."""
-    from advocacy.core.organisation import User
-    from advocacy.learning.models.quizzes import Certification
-
     return float(db.session.scalar(
         select(func.count(func.distinct(Certification.user_id))).join(User, User.id == Certification.user_id)
         .where(Certification.is_valid_at(now), User.erased_at.is_(None))) or 0)
@@ -45,7 +39,7 @@ def count_certified(goal: Goal, now: datetime) -> float:
 
 def measured_value(goal: Goal, now: datetime) -> float | None:
     """The app's own count for this goal, or None when it has no measure (yet)."""
-    function = MEASURES.get(goal.measure or "")
+    function = current_app.extensions.get(_MEASURES, {}).get(goal.measure or "")
     return function(goal, now) if function else None
 
 

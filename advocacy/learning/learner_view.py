@@ -7,10 +7,8 @@ from their record (courses/record.py): one query, however many courses and lesso
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from advocacy.learning.catalogue import CourseInfo, CourseTextInfo, LessonVersionInfo, catalogue
-from advocacy.learning.rules.validity import CertificationRow
 from advocacy.learning.record import LearnerRecord, learner_record
 from advocacy.learning.tiers import TIERS
 
@@ -109,31 +107,3 @@ def by_tier(views: list[CourseView]) -> dict[str, list[CourseView]]:
     for view in views:
         grouped[view.tier].append(view)
     return grouped
-
-
-# -- certifications ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class CertificationState:
-    """The certification that matters for a tier: the valid one, else the one that expired last."""
-
-    valid: bool
-    passed_at: datetime
-    expires_at: datetime
-
-    def expires_within(self, now: datetime, days: int) -> bool:
-        return self.valid and (self.expires_at - now).days < days
-
-
-def states_from(rows: list[CertificationRow], now: datetime) -> dict[str, CertificationState]:
-    """Per tier, the certification that matters. Revoked ones are ignored: they neither count nor
-    'expire'."""
-    states: dict[str, CertificationState] = {}
-    for cert in rows:
-        if cert.revoked_at is not None:
-            continue
-        state = CertificationState(cert.is_valid_at(now), cert.passed_at, cert.expires_at)
-        best = states.get(cert.tier)
-        if best is None or (state.valid, state.expires_at) > (best.valid, best.expires_at):
-            states[cert.tier] = state
-    return states

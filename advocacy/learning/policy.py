@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select
 from advocacy.core.db import db
 from advocacy.learning.models.progress import PolicyAcknowledgement
 from advocacy.learning.models.policy import PolicyVersion
+from advocacy.learning.catalogue import catalogue
 
 
 def current_policy() -> PolicyVersion | None:
@@ -16,8 +17,6 @@ def current_policy() -> PolicyVersion | None:
 
 def current_policy_id() -> int | None:
     """The current version's id, from the process's catalogue (no query of its own)."""
-    from advocacy.learning.catalogue import catalogue
-
     return catalogue().policy_id
 
 

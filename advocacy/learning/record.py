@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
-from flask import g, has_request_context
 from sqlalchemy import Date, Integer, String, Text, bindparam, cast, literal_column, null, select, union_all
 
 from advocacy.core.clock import UTCDateTime
 from advocacy.core.db import db
+from advocacy.core.revision import STAMP_ROW, ContentRevision, remember_stamp
+from advocacy.learning.models.progress import CourseResume, DueDate, LessonProgress, PolicyAcknowledgement, TierGrant
+from advocacy.learning.models.quizzes import Certification
+from advocacy.learning.rules.validity import CertificationRow
+from advocacy.learning.rules.validity import valid_tiers as tiers_held
 
 
 @dataclass(frozen=True)
@@ -32,18 +36,6 @@ class GrantRow:
     decided_at: datetime | None
 
 
-@dataclass(frozen=True)
-class CertificationRow:
-    tier: str
-    passed_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-
-    def is_valid_at(self, now: datetime) -> bool:
-        """Certification.is_valid_at, for a row already loaded."""
-        return self.revoked_at is None and self.passed_at <= now < self.expires_at
-
-
 @dataclass
 class LearnerRecord:
     read: set[int] = field(default_factory=set)                      # lesson ids
@@ -54,7 +46,7 @@ class LearnerRecord:
     due_dates: dict[str, date] = field(default_factory=dict)         # tier -> HR's date
 
     def valid_tiers(self, now: datetime) -> set[str]:
-        return {c.tier for c in self.certifications if c.is_valid_at(now)}
+        return tiers_held(self.certifications, now)
 
 
 # The columns every branch fills, in this order: kind, two numbers, three texts, three times, a date.
@@ -75,11 +67,6 @@ def _row(kind: str, **values):
 @cache
 def _record_statement():
     """Built once per process; the first branch fixes the result types of every column."""
-    from advocacy.learning.models.quizzes import Certification
-    from advocacy.learning.models.progress import DueDate
-    from advocacy.core.revision import ContentRevision
-    from advocacy.learning.models.progress import CourseResume, LessonProgress, PolicyAcknowledgement, TierGrant
-    from advocacy.core.revision import STAMP_ROW
 
     user_id = bindparam("user_id")
     return union_all(
@@ -116,6 +103,10 @@ def learner_record(user_id: int) -> LearnerRecord:
             record.due_dates[s1] = d1
         elif kind == "stamp":
             stamp = s1
-    if has_request_context() and "content_stamp" not in g:
-        g.content_stamp = stamp
+    remember_stamp(stamp)
     return record
+
+
+def valid_tiers(user_id: int, now: datetime) -> set[str]:
+    """The tiers this person holds a valid certification for at `now` (one query)."""
+    return learner_record(user_id).valid_tiers(now)

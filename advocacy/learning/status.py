@@ -2,24 +2,25 @@
 
 `person_status(now, scope)` is a subquery with one row per active person: their department and
 manager, and per tier whether it is assigned, started (a lesson read), certified (a valid
-certification now) and overdue (the deadlines rule of reports/deadlines.py, written in SQL).
+certification now) and overdue, all by the rules' own SQL forms (learning/rules/).
 Dashboards group it (GROUP BY department) or filter it; nothing loops over people in Python.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, case, false, func, select
 
-from advocacy.core.orgchart import report_ids_query
+from advocacy.core.orgchart import team_ids_query
 from advocacy.learning.models.courses import Course, Lesson
 from advocacy.learning.models.progress import LessonProgress, TierGrant
 from advocacy.learning.tiers import TIERS
 from advocacy.core.organisation import Department, User
 from advocacy.learning.models.quizzes import Certification
-from advocacy.learning.rules.deadlines import DueFacts, default_due_date
-from advocacy.learning.services.due_dates import due_days
+from advocacy.core.settings import organisation_settings
+from advocacy.learning.rules.deadlines import DueFacts, default_due_date, default_due_passed_sql, due_passed_sql
+from advocacy.learning.rules.eligibility import assigned_sql
 from advocacy.learning.models.progress import DueDate
 
 
@@ -35,25 +36,14 @@ class Scope:
 
     def apply(self, stmt, user_id_column):
         if self.within is not None:
-            stmt = stmt.where(user_id_column.in_(report_ids_query(self.within)))
+            stmt = stmt.where(user_id_column.in_(team_ids_query(self.within)))
         if self.manager_id is not None and self.manager_id != self.within:
-            stmt = stmt.where(user_id_column.in_(team_of(self.manager_id)))
+            stmt = stmt.where(user_id_column.in_(team_ids_query(self.manager_id, "filtered_team")))
         return stmt
-
-
-def team_of(manager_id: int):
-    """report_ids_query under another name, so that it can sit beside it in one statement."""
-    tree = select(User.id).where(User.manager_id == manager_id).cte("filtered_team", recursive=True)
-    tree = tree.union(select(User.id).where(User.manager_id == tree.c.id))
-    return select(tree.c.id)
 
 
 def flag(condition):
     return case((condition, 1), else_=0)
-
-
-def midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=timezone.utc)
 
 
 def certifications_by_user(now: datetime):
@@ -86,34 +76,24 @@ def progress_by_user():
 
 
 def person_status(now: datetime, scope: Scope = Scope()):
-    today, days = now.date(), due_days()
+    today, days = now.date(), organisation_settings().due_days
     cert, grant, due, progress = certifications_by_user(now), grants_by_user(), due_dates_by_user(), progress_by_user()
     advanced_department = func.coalesce(Department.advanced_eligible, false())
-
-    def opened_before(tier: str):
-        """The tier opened before (today - its days): its default due date has passed."""
-        cutoff = today - timedelta(days=days[tier])
-        if tier == "basic":
-            return or_(and_(User.start_date.is_not(None), User.start_date < cutoff),
-                       and_(User.start_date.is_(None), User.created_at < midnight(cutoff)))
-        if tier == "advanced":
-            return and_(cert.c.basic_passed_at < midnight(cutoff),
-                        or_(advanced_department, grant.c.advanced_granted_at < midnight(cutoff)))
-        return grant.c.expert_granted_at < midnight(cutoff)
-
-    assigned = {"basic": flag(User.id.is_not(None)),
-                "advanced": flag(or_(advanced_department, func.coalesce(grant.c.advanced_granted, 0) == 1)),
-                "expert": flag(func.coalesce(grant.c.expert_granted, 0) == 1)}
+    granted = {tier: func.coalesce(getattr(grant.c, f"{tier}_granted"), 0) == 1 for tier in ("advanced", "expert")}
     columns = []
     for tier in TIERS:
+        assigned = flag(assigned_sql(tier, advanced_department, granted.get(tier)))
         certified = func.coalesce(getattr(cert.c, f"{tier}_valid"), 0) == 1
         chosen = getattr(due.c, f"{tier}_due")
-        passed = or_(and_(chosen.is_not(None), chosen < today), and_(chosen.is_(None), opened_before(tier)))
+        default_passed = default_due_passed_sql(
+            tier, today, days, start_date=User.start_date, created_at=User.created_at,
+            basic_passed_at=cert.c.basic_passed_at, advanced_department=advanced_department,
+            advanced_granted_at=grant.c.advanced_granted_at, expert_granted_at=grant.c.expert_granted_at)
         columns += [
-            assigned[tier].label(f"{tier}_assigned"),
+            assigned.label(f"{tier}_assigned"),
             flag(certified).label(f"{tier}_certified"),
             flag(and_(func.coalesce(getattr(progress.c, f"{tier}_started"), 0) == 1, ~certified)).label(f"{tier}_started"),
-            flag(and_(assigned[tier] == 1, ~certified, passed)).label(f"{tier}_overdue"),
+            flag(and_(assigned == 1, ~certified, due_passed_sql(chosen, default_passed, today))).label(f"{tier}_overdue"),
             chosen.label(f"{tier}_due"),
         ]
     stmt = (
@@ -131,7 +111,7 @@ def person_status(now: datetime, scope: Scope = Scope()):
 
 
 def due_dates_of(row, days: dict[str, int]) -> dict[str, date | None]:
-    """A status row's due date per tier, computed by the same rule as due_date_for."""
+    """A status row's due date per tier, by the rule over plain values (default_due_date)."""
     facts = DueFacts(row.start_date or row.created_at.date(), row.basic_passed_at, bool(row.advanced_department),
                      row.advanced_granted_at, row.expert_granted_at)
     result = {}

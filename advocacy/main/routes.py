@@ -1,13 +1,14 @@
 """The front door: each role's landing page, health check, organisation settings."""
 from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import text
 
 from advocacy.identity.guards import role_required
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, get_organisation
 from advocacy.main.forms import OrganisationForm
+from advocacy.core.audit import record
 
 bp = Blueprint("main", __name__)
 
@@ -60,9 +61,7 @@ def admin_home():
         chosen = set(form.advanced_departments.data or [])
         for department in departments:
             department.advanced_eligible = department.id in chosen
-        from advocacy.core.audit import record
         record("organisation.settings", f"settings changed: {org.name}")
-        db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("main.admin_home"))
     return render_template("main/admin.html", form=form, org=org)

@@ -1,7 +1,8 @@
 """Importing people from CSV: check the whole file against the database, then apply it at once.
 
-Shared by `flask people import` and the browser upload. The caller commits; invitations go out
-after the commit (`invite_new_people`), so a mail server hiccup never undoes an import.
+Shared by `flask people import` and the browser upload. The caller's transaction holds the
+people and their invitation links; the invitation mails leave after it commits (core/mail.py),
+so a mail server hiccup never undoes an import.
 """
 from __future__ import annotations
 
@@ -119,21 +120,6 @@ def users_by_email(emails: set[str]) -> dict[str, User]:
 def chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def invite_new_people(users: list[User]) -> list[str]:
-    """Send each new person their invitation, committing each link; returns who could not be reached."""
-    from advocacy.identity.invitations import send_invitation
-
-    failed = []
-    for user in users:
-        try:
-            send_invitation(user)
-            db.session.commit()
-        except OSError:  # SMTP down or refusing: the person exists; HR can send a new invitation
-            db.session.rollback()
-            failed.append(user.email)
-    return failed
 
 
 # -- the uploaded file between preview and apply ---------------------------------------------------

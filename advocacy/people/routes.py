@@ -7,6 +7,8 @@ from sqlalchemy.exc import IntegrityError
 
 from advocacy.identity.guards import role_required
 from advocacy.core.db import db
+from advocacy.core.privacy import erase_person, export_as_json
+from advocacy.identity.invitations import invite_people
 from advocacy.people import importing as imports, privacy
 from advocacy.people.forms import ImportApplyForm, ImportUploadForm, PrivacyForm
 from advocacy.core.organisation import Department, User, get_organisation
@@ -51,20 +53,17 @@ def import_apply():
         form.fingerprint.data = checked.plan.fingerprint()
         return render_template("people/import_preview.html", checked=checked, form=form), 409
     try:
-        new_users = imports.apply_import(checked, may_grant_admin=may_grant_admin, source="upload")
-        db.session.commit()
+        with db.session.begin_nested():  # a savepoint: a clash leaves the rest of the request intact
+            new_users = imports.apply_import(checked, may_grant_admin=may_grant_admin, source="upload")
     except IntegrityError:  # someone added the same people at this very moment
-        db.session.rollback()
         flash(_("Someone changed people at the same moment. Upload the file again to see what is left to do."),
               "error")
         return redirect(url_for("people.import_upload"))
     imports.discard_upload(path)
-    failed = imports.invite_new_people(new_users)
+    invited = invite_people(new_users)
     flash(_("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged. Invitations sent: %(sent)d.",
             new=len(checked.plan.new), changed=len(checked.plan.changed), unchanged=len(checked.plan.unchanged),
-            sent=len(new_users) - len(failed)), "success")
-    if failed:
-        flash(_("These invitations could not be sent: %(emails)s.", emails=", ".join(failed)), "error")
+            sent=invited), "success")
     return redirect(url_for("people.directory"))
 
 
@@ -94,8 +93,7 @@ def erase(person_id):
         abort(404)
     problem = privacy.erase_refusal(person, current_user)
     if request.method == "POST" and problem is None:  # CSRFProtect has checked the token
-        privacy.erase_person(person)
-        db.session.commit()
+        erase_person(person)
         flash(_("The person's personal data is erased. Their counts stay in the reports."), "success")
         return redirect(url_for("people.directory"))
     status = 409 if problem and request.method == "POST" else 200
@@ -111,7 +109,6 @@ def my_privacy():
     if form.validate_on_submit():
         privacy.save_choices(current_user, leaderboard=form.leaderboard_opt_in.data and leaderboards,
                              digest=form.digest.data)
-        db.session.commit()
         flash(_("Your choices are saved."), "success")
         return redirect(url_for("people.my_privacy"))
     return render_template("people/privacy.html", form=form, leaderboards=leaderboards)
@@ -120,6 +117,6 @@ def my_privacy():
 @bp.get("/account/data")
 @login_required
 def my_data():
-    body = privacy.export_as_json(current_user)
+    body = export_as_json(current_user)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": "attachment; filename=my-advocacy-data.json"})

@@ -6,6 +6,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from advocacy.core.clock import utcnow
+from advocacy.reports.reminders import describe, reminders_due, send_reminders
+from advocacy.reports.digest import digests_due, send_digests
 
 reminders_cli = AppGroup("reminders", help="Remind people of overdue training, expiring certifications and the policy.")
 digest_cli = AppGroup("digest", help="The weekly digest of new posts.")
@@ -21,8 +23,6 @@ def in_request_context(work):
 @click.option("--dry-run", is_flag=True, help="List what would be sent; send and record nothing.")
 def send_reminders_command(dry_run):
     """Send the reminders that are due. A reminder is never sent twice within its interval."""
-    from advocacy.reports.reminders import describe, reminders_due, send_reminders
-
     now = utcnow()
     people = reminders_due(now)
     for person in people:
@@ -40,8 +40,6 @@ def send_reminders_command(dry_run):
 @click.option("--dry-run", is_flag=True, help="List who would get which posts; send and record nothing.")
 def send_digest_command(dry_run):
     """Mail each certified person the posts that went live since the last digest."""
-    from advocacy.reports.digest import digests_due, send_digests
-
     now = utcnow()
     recipients = digests_due(now)
     for recipient in recipients:
@@ -53,9 +51,3 @@ def send_digest_command(dry_run):
     click.echo(f"Sent {sent} digest(s).")
     if failed:
         raise click.ClickException(f"Could not send to {len(failed)}: {', '.join(failed)}; the next run retries.")
-
-
-def register(app) -> None:
-    """Report commands (reminders, digest) are added here."""
-    app.cli.add_command(reminders_cli)
-    app.cli.add_command(digest_cli)

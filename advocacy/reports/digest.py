@@ -22,7 +22,7 @@ from advocacy.learning.models.progress import PolicyAcknowledgement
 from advocacy.learning.policy import current_policy
 from advocacy.core.db import db
 from advocacy.feed.models import Post
-from advocacy.core.mail import absolute_url, send_mail
+from advocacy.core.mail import absolute_url, build_message
 from advocacy.core.organisation import User
 from advocacy.learning.models.quizzes import Certification
 from advocacy.reports.models import ReminderLog
@@ -124,20 +124,20 @@ def send_digests(recipients: list[Recipient], now: datetime) -> tuple[int, list[
     sent, failed = 0, []
     for recipient in recipients:
         claim = ReminderLog(user_id=recipient.id, kind="digest", subject="weekly", period=week_of(now), sent_at=now)
-        outcome = send_once([claim], lambda: mail_digest(recipient))
+        outcome = send_once([claim], lambda: digest_mail(recipient))
         sent += outcome == "sent"
         if outcome == "failed":
             failed.append(recipient.email)
     return sent, failed
 
 
-def mail_digest(recipient: Recipient) -> None:
+def digest_mail(recipient: Recipient):
     link = absolute_url(url_for("reports.unsubscribe_digest", token=unsubscribe_token(recipient.id)))
     posts = [(post.title, absolute_url(url_for("feed.show", post_id=post.id))) for post in recipient.posts]
     with force_locale(recipient.language or "en"):
         subject = _("New to share this week: %(n)d posts", n=len(posts)) if len(posts) > 1 else \
             _("New to share this week: %(title)s", title=posts[0][0])
         body = render_template("reports/mail_digest.txt", recipient=recipient, posts=posts, unsubscribe=link)
-    send_mail(recipient.email, subject, body,
-              headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    return build_message(recipient.email, subject, body,
+                         headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort
 
 from advocacy.core.clock import utcnow
+from advocacy.core.display import zone_name
 from advocacy.learning.tiers import TIERS
 from advocacy.reports import hr
 from advocacy.core.csvexport import csv_response
@@ -32,12 +33,12 @@ def overdue_csv(scope: Scope):
 
 
 def expiring_csv(scope: Scope):
-    header = ["name", "email", "tier", "expires at (UTC)"]
+    header = ["name", "email", "tier", f"expires at ({zone_name()})"]
     return header, [[r.name, r.email, r.tier, r.expires_at] for r in hr.expiring_certifications(utcnow(), scope)]
 
 
 def policy_csv(scope: Scope):
-    header = ["version", "title", "published (UTC)", "acknowledged", "people", "acknowledged %"]
+    header = ["version", "title", f"published ({zone_name()})", "acknowledged", "people", "acknowledged %"]
     return header, [[p["version"], p["title"], p["published"], p["acknowledged"], p["people"], p["percent"]]
                     for p in hr.policy_coverage(scope)]
 
@@ -53,7 +54,7 @@ def dashboard_table(table: str, scope: Scope):
 
 
 def transcript_table(person, t: dict):
-    header = ["section", "tier", "item", "date (UTC)", "detail"]
+    header = ["section", "tier", "item", f"date ({zone_name()})", "detail"]
     rows = []
     for tier in t["tiers"]:
         if tier["assigned"]:

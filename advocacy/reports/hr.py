@@ -12,7 +12,7 @@ from advocacy.learning.tiers import TIERS
 from advocacy.core.db import db
 from advocacy.core.organisation import User
 from advocacy.learning.models.quizzes import Certification
-from advocacy.learning.services.due_dates import due_days
+from advocacy.core.settings import organisation_settings
 from advocacy.learning.status import Scope, due_dates_of, flag, person_status
 
 EXPIRY_WINDOW = timedelta(days=30)
@@ -75,7 +75,7 @@ def overdue_people(now: datetime, scope: Scope, *, limit: int | None = 200, offs
     stmt = select(status).where(overdue).order_by(status.c.department, status.c.name, status.c.user_id)
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
-    days = due_days()
+    days = organisation_settings().due_days
     people = []
     for row in db.session.execute(stmt):
         dues = due_dates_of(row, days)

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from advocacy.learning.goals import register_measure
+from advocacy.reports.analytics import active_advocates
 
 
-@register_measure("advocates")
 def active_advocates_last_30_days(goal, now: datetime) -> float:
     """Certified people who shared at least once in the last 30 days."""
-    from advocacy.reports.analytics import active_advocates
-
     return float(active_advocates(now, 30))

@@ -33,7 +33,8 @@ def audit_log():
 @role_required("admin")
 def audit_csv():
     entries = db.session.scalars(audit_query()).all()
-    rows = [[e.at, e.actor.display_name if e.actor else "", e.action, e.subject.display_name if e.subject else "",
+    # The audit export stays in UTC, as server and proxy logs are, so the two line up.
+    rows = [[e.at.strftime("%Y-%m-%d %H:%M"), e.actor.display_name if e.actor else "", e.action, e.subject.display_name if e.subject else "",
              e.detail] for e in entries]
     return csv_response(f"audit-{utcnow():%Y-%m-%d}.csv", ["when (UTC)", "who", "action", "about", "detail"], rows)
 
@@ -54,7 +55,6 @@ def unsubscribe_digest(token):
         return render_template("reports/unsubscribe.html", person=None), 404
     if request.method == "POST":  # GET only asks: link scanners follow links, and must not unsubscribe anyone
         unsubscribe(person)
-        db.session.commit()
         return render_template("reports/unsubscribe.html", person=person, done=True,
                                message=_("You will no longer receive the weekly digest."))
     return render_template("reports/unsubscribe.html", person=person, done=False)

@@ -3,9 +3,9 @@ in 7 days, and a current policy not yet acknowledged.
 
 Each reminder has a key (person, kind, subject, period). The period is its interval: overdue and
 policy reminders repeat weekly (an ISO week such as 2026-W10); an expiry reminder goes once per
-expiry date. A ReminderLog row with that key is inserted, then the mail is sent, then both are
-committed: the unique key stops a second run (even one running at the same moment) and a failed
-send rolls the row back so the next run tries again.
+expiry date. A ReminderLog row with that key is inserted and committed (the claim), then the mail
+is sent: the unique key stops a second run (even one running at the same moment) and a failed
+send withdraws the claim so the next run tries again.
 """
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ from advocacy.learning.models.progress import PolicyAcknowledgement
 from advocacy.learning.policy import current_policy
 from advocacy.learning.tiers import TIERS
 from advocacy.core.db import db
-from advocacy.core.mail import absolute_url, send_mail
+from advocacy.core.mail import absolute_url, build_message, deliver_now
+from advocacy.core.transaction import unit_of_work
 from advocacy.core.organisation import User
 from advocacy.learning.models.quizzes import Certification
-from advocacy.learning.services.due_dates import due_days
+from advocacy.core.settings import organisation_settings
 from advocacy.reports.models import ReminderLog
 from advocacy.learning.status import Scope, due_dates_of, person_status
 
@@ -60,7 +61,7 @@ def week_of(now: datetime) -> str:
 def overdue_reminders(now: datetime) -> list[Reminder]:
     status = person_status(now, Scope())
     overdue = or_(*(getattr(status.c, f"{tier}_overdue") == 1 for tier in TIERS))
-    days, period, found = due_days(), week_of(now), []
+    days, period, found = organisation_settings().due_days, week_of(now), []
     for row in db.session.execute(select(status).where(overdue, status.c.email.is_not(None))):
         dues = due_dates_of(row, days)
         found += [Reminder(row.user_id, "overdue", tier, period, tier, dues[tier])
@@ -114,21 +115,22 @@ def reminders_due(now: datetime) -> list[Person]:
                   key=lambda p: p.email)
 
 
-def send_once(claims: list[ReminderLog], deliver) -> str:
-    """Claim the log rows, then deliver: "sent", "taken" (another run claimed them first: it sends,
-    we do not) or "failed" (the mail did not go; the claim is undone so a later run retries)."""
+def send_once(claims: list[ReminderLog], make_message) -> str:
+    """Claim the log rows, commit the claim, then send: "sent", "taken" (another run claimed them
+    first: it sends, we do not) or "failed" (the mail did not go; the claim is withdrawn so a later
+    run retries). The mail leaves only after the commit that claimed it."""
     try:
-        db.session.add_all(claims)
-        db.session.flush()
+        with unit_of_work():
+            db.session.add_all(claims)
     except IntegrityError:
-        db.session.rollback()
         return "taken"
     try:
-        deliver()
+        deliver_now([make_message()])
     except OSError:
-        db.session.rollback()
+        with unit_of_work():
+            for claim in claims:
+                db.session.delete(claim)
         return "failed"
-    db.session.commit()
     return "sent"
 
 
@@ -138,20 +140,20 @@ def send_reminders(people: list[Person], now: datetime) -> tuple[int, list[str]]
     for person in people:
         claims = [ReminderLog(user_id=person.id, kind=r.kind, subject=r.subject, period=r.period, sent_at=now)
                   for r in person.reminders]
-        outcome = send_once(claims, lambda: mail_reminders(person))
+        outcome = send_once(claims, lambda: reminder_mail(person))
         sent += outcome == "sent"
         if outcome == "failed":
             failed.append(person.email)
     return sent, failed
 
 
-def mail_reminders(person: Person) -> None:
+def reminder_mail(person: Person):
     with force_locale(person.language or "en"):
         subject = _("Advocacy: a reminder") if len(person.reminders) == 1 else _("Advocacy: %(n)d reminders",
                                                                                   n=len(person.reminders))
         body = render_template("reports/mail_reminders.txt", person=person, reminders=person.reminders,
                                learn_url=absolute_url(url_for("courses.home")))
-    send_mail(person.email, subject, body)
+    return build_message(person.email, subject, body)
 
 
 def describe(reminder: Reminder) -> str:

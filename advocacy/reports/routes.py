@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from advocacy.identity.guards import person_in_reach_or_404, role_required
-from advocacy.core.orgchart import report_ids
+from advocacy.core.orgchart import team_ids
 from advocacy.core.directory import normalise_email
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
@@ -31,7 +31,7 @@ def scope_from_request(within: int | None) -> Scope:
         return Scope(within=within, department_id=department_id)
     found = db.session.execute(select(User.id, User.email).where(
         User.id == int(manager) if manager.isdigit() else User.email == normalise_email(manager))).first()
-    if within is not None and (found is None or (found.id != within and found.id not in report_ids(within))):
+    if within is not None and (found is None or (found.id != within and found.id not in team_ids(within))):
         abort(404)
     if found is None:
         flash(_("Nobody has the e-mail address %(email)s; showing everyone.", email=manager), "warning")
@@ -131,9 +131,6 @@ def set_due(person_id):
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("reports.transcript", person_id=person.id))
     set_due_date(person, form.tier.data, form.due_on.data, set_by_id=current_user.id)
-    db.session.commit()
     flash(_("Due date saved."), "success")
     return redirect(url_for("reports.transcript", person_id=person.id))
 
-
-from advocacy.reports import analytics_routes, measures, privacy_routes  # noqa: E402,F401  (more routes on bp; the advocates KPI)

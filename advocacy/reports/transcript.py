@@ -12,7 +12,7 @@ from advocacy.learning.models.policy import PolicyVersion
 from advocacy.learning.tiers import TIERS
 from advocacy.core.db import db
 from advocacy.learning.models.quizzes import Attempt, Certification
-from advocacy.learning.services.due_dates import due_days
+from advocacy.core.settings import organisation_settings
 from advocacy.learning.status import Scope, due_dates_of, person_status
 
 
@@ -21,7 +21,7 @@ def tier_summary(person, now: datetime) -> list[dict]:
     row = db.session.execute(select(status).where(status.c.user_id == person.id)).first()
     if row is None:  # erased or inactive: no longer counted, nothing due
         return [{"tier": t, "assigned": False, "certified": False, "overdue": False, "due": None} for t in TIERS]
-    dues = due_dates_of(row, due_days())
+    dues = due_dates_of(row, organisation_settings().due_days)
     return [{"tier": t, "assigned": bool(getattr(row, f"{t}_assigned")),
              "certified": bool(getattr(row, f"{t}_certified")), "overdue": bool(getattr(row, f"{t}_overdue")),
              "due": dues[t], "due_set_by_hr": getattr(row, f"{t}_due") is not None} for t in TIERS]

@@ -30,7 +30,7 @@ def test_acknowledging_unlocks_and_a_new_version_asks_again(client, db, curricul
     assert not has_acknowledged_current(employee.id)
     client.post("/policy/acknowledge", data={"version": 1})
     assert has_acknowledged_current(employee.id)
-    assert "You confirmed that you read version 1 on March 2, 2026" in text(client.get("/policy"))
+    assert "You confirmed that you read version 1 on 2 Mar 2026" in text(client.get("/policy"))
     assert "Read the policy" not in text(client.get("/home")).split('id="next-step"')[1].split("</section>")[0]
 
     frozen(START + timedelta(days=1))
@@ -107,7 +107,7 @@ def test_hr_sees_who_acknowledged_which_version_when(client, db, curriculum, emp
     row = page.split("Emma Employee")[1].split("</tr>")[0]
     assert "Not yet" in row and "<td>1</td>" in row  # only version 1, not the current one
     row = page.split("Otto Other")[1].split("</tr>")[0]
-    assert "3/2/26" in row and "<td>2</td>" in row
+    assert "2 Mar 2026, 10:00" in row and "<td>2</td>" in row
 
     pending = text(client.get("/hr/policy?show=pending"))
     assert "Emma Employee" in pending and "Otto Other" not in pending

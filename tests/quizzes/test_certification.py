@@ -57,7 +57,7 @@ def test_my_certificates_shows_each_with_its_verification_link(client, course, e
     cert = the_certification()
     login(client, employee)
     html = client.get("/certificates").get_data(as_text=True)
-    assert "Basic tier" in html and "Valid until" in html and "March 2, 2027" in html
+    assert "Basic tier" in html and "Valid until" in html and "2 Mar 2027" in html
     assert f'value="http://advocacy.test/verify/{cert.code}"' in html
     frozen(YEAR_AND_A_DAY)
     login(client, employee)
@@ -80,7 +80,7 @@ def test_the_verification_page_shows_name_tier_dates_and_status_and_nothing_else
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and response.headers["X-Robots-Tag"] == "noindex"
     assert "Emma Employee" in html and "Basic" in html and ">Valid<" in html
-    assert "March 2, 2026" in html and "March 2, 2027" in html
+    assert "2 Mar 2026" in html and "2 Mar 2027" in html
     for private in ("employee@example.com", "100%", "score", "Operations", "Log out"):
         assert private not in html
     frozen(YEAR_AND_A_DAY)
@@ -191,6 +191,7 @@ def test_the_hr_list_queries_do_not_grow_with_the_number_of_certifications(clien
 
     login(client, hr)
     add_people(3, 0)
+    count_queries()  # the first page after start-up also reads the organisation's settings (kept per process)
     small = count_queries()
     add_people(30, 100)
     assert count_queries() == small

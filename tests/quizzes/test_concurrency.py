@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from advocacy import create_app
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
+from advocacy.core.transaction import unit_of_work
 from advocacy.learning.services import quizzes as services
 from advocacy.learning.models.quizzes import Attempt, Certification
 from advocacy.core.organisation import User
@@ -50,7 +51,9 @@ def _in_process(app, work, index, barrier, queue):
         with app.app_context():
             db.engine.dispose(close=False)  # never touch the parent's connections
             barrier.wait(timeout=60)
-            queue.put((index, work(index), None))
+            with unit_of_work():  # as a request would: one transaction, committed at the end
+                result = work(index)
+            queue.put((index, result, None))
     except BaseException as exc:  # report everything: the parent asserts there was nothing
         queue.put((index, None, repr(exc)))
 
@@ -66,7 +69,8 @@ def race(app, work, mode: str, workers: int = WORKERS) -> list:
             try:
                 with app.app_context():
                     barrier.wait(timeout=60)
-                    results[index] = work(index)
+                    with unit_of_work():
+                        results[index] = work(index)
             except BaseException as exc:
                 errors.append(repr(exc))
 

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 from advocacy.core.db import db as _db
 from advocacy.reports import hr as tables
 from advocacy.learning.rules.deadlines import DueFacts, default_due_date, is_overdue
-from advocacy.learning.services.due_dates import due_date_for
+from advocacy.learning.standing import due_date_for
 from advocacy.core.audit import AuditEntry
 from advocacy.learning.models.progress import DueDate
 from advocacy.learning.status import Scope

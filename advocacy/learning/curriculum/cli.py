@@ -5,6 +5,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from advocacy.core.transaction import unit_of_work
+from advocacy.learning.curriculum.sync import sync_content
+
 content_cli = AppGroup("content", help="Load the curriculum from content/.")
 
 
@@ -13,12 +16,11 @@ content_cli = AppGroup("content", help="Load the curriculum from content/.")
 def sync_command(path):
     """Load PATH (default: the CONTENT_PATH setting, `content`) into the database. All or nothing:
     with any error nothing changes, every error is printed as FILE:LINE: message, exit status 1."""
-    from advocacy.learning.curriculum.sync import sync_content
-
     root = path or Path(current_app.config["CONTENT_PATH"])
     if not root.is_dir():
         raise click.ClickException(f"{root}: no such folder")
-    result = sync_content(root)
+    with unit_of_work():
+        result = sync_content(root)
     if result.errors:
         for error in result.errors:
             click.echo(str(error), err=True)

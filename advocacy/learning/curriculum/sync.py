@@ -38,27 +38,28 @@ def digest(*parts) -> str:
 
 
 def sync_content(root: Path) -> SyncResult:
-    """Read, check and write everything under `root` in one transaction. With any error, nothing
-    is written and the result lists every error found."""
+    """Read, check and write everything under `root` (the caller commits). With any error, nothing
+    is written (a savepoint is rolled back) and the result lists every error found."""
     result = SyncResult()
     known_goals = set(db.session.scalars(select(Goal.slug)))
     tree = read_content(root, current_app.config["LANGUAGES"], known_goals, result.errors)
     if result.errors:
         return result
     now = utcnow()
+    savepoint = db.session.begin_nested()
     try:
         goals = sync_goals(tree, now)
         result.changed += goals.changed
         result.changed += sync_policy(tree, result.errors)
         result.changed += sync_courses(tree, goals.by_slug, now, result.errors)
     except Exception:
-        db.session.rollback()
+        savepoint.rollback()
         raise
     if result.errors:
-        db.session.rollback()
+        savepoint.rollback()
         result.changed = 0
     else:
-        db.session.commit()
+        savepoint.commit()
     return result
 
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from functools import cache
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, bindparam,
-                        UniqueConstraint, and_, select)
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint)
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +20,7 @@ from advocacy.learning.tiers import TIER_CHECK
 from advocacy.core.db import db
 from advocacy.core.organisation import User
 from advocacy.learning.rules.grading import GRADABLE_TYPES, QuizSettings
+from advocacy.learning.rules.validity import is_valid, valid_sql
 
 GRADABLE_CHECK = "type IN (" + ", ".join(f"'{t}'" for t in GRADABLE_TYPES) + ")"
 
@@ -170,30 +169,14 @@ class Certification(db.Model):
 
     @hybrid_method
     def is_valid_at(self, now: datetime) -> bool:
-        return self.revoked_at is None and self.passed_at <= now < self.expires_at
+        return is_valid(self.passed_at, self.expires_at, self.revoked_at, now)
 
     @is_valid_at.expression
     def is_valid_at(cls, now):
-        return and_(cls.revoked_at.is_(None), cls.passed_at <= now, cls.expires_at > now)
+        return valid_sql(cls.passed_at, cls.expires_at, cls.revoked_at, now)
 
     def status_at(self, now: datetime) -> str:
         """valid | expired | revoked"""
         if self.revoked_at is not None:
             return "revoked"
         return "valid" if self.is_valid_at(now) else "expired"
-
-
-def certification_is_valid(cert: Certification | None, now: datetime) -> bool:
-    return cert is not None and cert.is_valid_at(now)
-
-
-def valid_tiers(user_id: int, now: datetime) -> set[str]:
-    """The tiers this person holds a valid certification for right now (one query)."""
-    return set(db.session.scalars(_valid_tiers_statement(), {"user_id": user_id, "now": now}))
-
-
-@cache
-def _valid_tiers_statement():
-    # Built once per process: on the hot path of every learner's page.
-    return select(Certification.tier).where(Certification.user_id == bindparam("user_id"),
-                                            Certification.is_valid_at(bindparam("now", type_=UTCDateTime)))

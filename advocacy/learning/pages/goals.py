@@ -53,7 +53,6 @@ def new_goal():
             form.slug.errors.append(_("Another goal already uses this short name."))
         else:
             goal = create_goal(form.values(), utcnow())
-            db.session.commit()
             flash(_("Goal “%(name)s” added.", name=goal.name), "success")
             return redirect(url_for("courses.goals"))
     return render_template("courses/goal_form.html", form=form, goal=None)
@@ -69,7 +68,6 @@ def edit_goal(goal_id):
         form.measure.data = goal.measure or ""
     if form.validate_on_submit():
         update_goal(goal, form.values(), utcnow())
-        db.session.commit()
         flash(_("Goal “%(name)s” saved.", name=goal.name), "success")
         return redirect(url_for("courses.goals"))
     return render_template("courses/goal_form.html", form=form, goal=goal, measurement_form=MeasurementForm(),
@@ -85,7 +83,6 @@ def add_goal_measurement(goal_id):
         flash(_("Enter a number and the date it was measured."), "error")
         return redirect(url_for("courses.edit_goal", goal_id=goal.id) + "#measure")
     add_measurement(goal, form.value.data, form.measured_on.data, current_user.id, utcnow())
-    db.session.commit()
     flash(_("Measurement added."), "success")
     return redirect(url_for("courses.edit_goal", goal_id=goal.id) + "#measure")
 
@@ -95,7 +92,6 @@ def add_goal_measurement(goal_id):
 def retire(goal_id):
     goal = goal_or_404(goal_id)
     retire_goal(goal, utcnow())
-    db.session.commit()
     flash(_("Goal “%(name)s” retired: it no longer shows on the goals page.", name=goal.name), "success")
     return redirect(url_for("courses.goals"))
 
@@ -105,6 +101,5 @@ def retire(goal_id):
 def restore(goal_id):
     goal = goal_or_404(goal_id)
     restore_goal(goal, utcnow())
-    db.session.commit()
     flash(_("Goal “%(name)s” is back on the goals page.", name=goal.name), "success")
     return redirect(url_for("courses.goals"))

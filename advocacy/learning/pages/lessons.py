@@ -7,10 +7,9 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from advocacy.core.clock import utcnow
-from advocacy.core.db import db
+from advocacy.core.transaction import writes_on_get
 from advocacy.core.markdown import render
 from advocacy.learning.standing import eligibility_for
 from advocacy.learning.standing import eligibility_from
@@ -44,14 +43,6 @@ def lesson_or_404(view: CourseView, lesson_slug: str):
     if lesson is None:
         abort(404)  # unknown, retired, or not written in any language we read
     return lesson
-
-
-def commit_quietly() -> None:
-    """Two taps or two tabs may record the same thing at once; the database keeps one."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
 
 
 def locked_page(view: CourseView, status, record: LearnerRecord):
@@ -95,10 +86,11 @@ def course(slug):
 
 @bp.get("/courses/<slug>/<lesson_slug>")
 @login_required
+@writes_on_get("the resume point: the lesson a person last opened, so another device picks up there")
 def lesson(slug, lesson_slug):
     view, lesson, now = open_lesson_or_locked(slug, lesson_slug)
-    if view.resume_lesson_id != lesson.id and remember_lesson_opened(current_user.id, view.course.id, lesson.id, now):
-        commit_quietly()
+    if view.resume_lesson_id != lesson.id:
+        remember_lesson_opened(current_user.id, view.course.id, lesson.id, now)
     goals = catalogue().goals_of(lesson.goal_ids)
     previous, following = view.neighbours(lesson.id)
     return render_template("courses/lesson.html", view=view, lesson=lesson, previous=previous, following=following,
@@ -111,7 +103,6 @@ def lesson(slug, lesson_slug):
 def lesson_done(slug, lesson_slug):
     view, lesson, now = open_lesson_or_locked(slug, lesson_slug)
     mark_lesson_read(current_user.id, lesson.id, lesson.version.id, now)
-    commit_quietly()
     lesson.read = True
     target = view.neighbours(lesson.id)[1] or view.next_lesson
     if target is not None:
@@ -128,9 +119,6 @@ def ask_for_expert():
         flash(_("You have already asked for the expert course."), "info")
         return redirect(url_for("courses.home"))
     request_expert(current_user.id, utcnow())
-    commit_quietly()
     flash(_("Thank you. Marketing will look at your request for the expert course."), "success")
     return redirect(url_for("courses.home"))
 
-
-from advocacy.learning.pages import goals as goal_routes, policy as policy_routes, tiers as tier_routes  # noqa: E402,F401  (routes on this blueprint)

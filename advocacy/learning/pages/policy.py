@@ -15,7 +15,7 @@ from advocacy.learning.pages.forms import AcknowledgeForm, PolicyForm
 from advocacy.learning.models.progress import PolicyAcknowledgement
 from advocacy.learning.models.policy import PolicyVersion
 from advocacy.learning.policy import acknowledgement_of
-from advocacy.learning.pages.lessons import bp, commit_quietly, reading_language
+from advocacy.learning.pages.lessons import bp, reading_language
 from advocacy.learning.services.policy import acknowledge_policy, publish_policy
 
 PEOPLE_PER_PAGE = 50
@@ -55,7 +55,6 @@ def acknowledge():
         flash(_("The policy changed while you were reading it. Please read the new version."), "warning")
         return redirect(url_for("courses.policy"))
     acknowledge_policy(current_user.id, current, utcnow())
-    commit_quietly()
     flash(_("Thank you for reading the policy."), "success")
     return redirect(url_for("courses.home"))
 
@@ -70,12 +69,10 @@ def new_policy():
         if "preview" in request.form:
             preview = render(form.body.data, trusted=False)
         else:
-            policy = publish_policy(current_user.id, form.title.data.strip(), (form.summary.data or "").strip(),
-                                    form.body.data, utcnow())
             try:
-                db.session.commit()
+                policy = publish_policy(current_user.id, form.title.data.strip(), (form.summary.data or "").strip(),
+                                        form.body.data, utcnow())
             except IntegrityError:  # another admin published the same number a moment ago
-                db.session.rollback()
                 flash(_("Someone published a new version at the same moment. Read it, then try again."), "error")
                 return redirect(url_for("courses.policy"))
             flash(_("Version %(n)d of the policy is published. Everyone is asked to acknowledge it.", n=policy.version),

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-from flask import g
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from advocacy.core.markdown import render, sanitise_html
-from advocacy.core.organisation import get_organisation
 from advocacy.learning.rules import grading as engine
 
 _WRAPPING_P = re.compile(r"^\s*<p>(.*)</p>\s*$", re.S)
@@ -41,25 +35,6 @@ def gift_html(text: str | None, fmt: str = "moodle", inline: bool = False) -> Ma
 
 def truefalse_label(index: int) -> Markup:
     return escape(_("True") if index == 0 else _("False"))
-
-
-def _zone() -> ZoneInfo:
-    if "quiz_zone" not in g:
-        g.quiz_zone = ZoneInfo(get_organisation().timezone)
-    return g.quiz_zone
-
-
-def local_datetime(when: datetime | None) -> str:
-    """A moment in the organisation's time zone, in the reader's language."""
-    if when is None:
-        return ""
-    return format_datetime(when, "d MMM y, HH:mm", tzinfo=_zone(), locale=get_locale())
-
-
-def local_date(when: datetime | None) -> str:
-    if when is None:
-        return ""
-    return format_date(when.astimezone(_zone()).date(), "long", locale=get_locale())
 
 
 @dataclass

@@ -12,6 +12,8 @@ from advocacy.identity.guards import role_required
 from advocacy.core.clock import utcnow
 from advocacy.learning.models.courses import Course
 from advocacy.core.db import db
+from advocacy.core.display import when
+from advocacy.core.transaction import writes_on_get
 from advocacy.learning.services import quizzes as services
 from advocacy.learning.pages import quiz_display as views
 from advocacy.learning.services.certificates import certification_by_code, certifications_of, revoke_certification, verification_url
@@ -19,8 +21,6 @@ from advocacy.learning.pages.forms import RevokeForm
 from advocacy.learning.models.quizzes import Attempt, Certification
 
 bp = Blueprint("quizzes", __name__)
-bp.add_app_template_filter(views.local_datetime, "quiz_when")
-bp.add_app_template_filter(views.local_date, "quiz_day")
 
 
 def _language() -> str:
@@ -44,7 +44,7 @@ def _own_attempt_or_404(attempt_id: int) -> Attempt:
 
 def _closed_message(closed: services.QuizClosed) -> str:
     if closed.reason == "cooldown":
-        return _("Your next attempt opens on %(when)s.", when=views.local_datetime(closed.opens_at))
+        return _("Your next attempt opens on %(when)s.", when=when(closed.opens_at))
     if closed.reason == "no_quiz":
         return _("This course has no quiz yet.")
     if closed.reason == "tier_closed":
@@ -54,6 +54,7 @@ def _closed_message(closed: services.QuizClosed) -> str:
 
 @bp.get("/courses/<slug>/quiz")
 @login_required
+@writes_on_get("an attempt whose time ran out is closed as failed when first seen after its deadline")
 def start(slug):
     course = _course_or_404(slug)
     now = utcnow()
@@ -80,6 +81,7 @@ def _time_ran_out() -> None:
 
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
+@writes_on_get("an attempt whose time ran out is closed as failed when first seen after its deadline")
 def attempt(attempt_id):
     attempt = _own_attempt_or_404(attempt_id)
     now = utcnow()

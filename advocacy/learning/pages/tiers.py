@@ -13,7 +13,7 @@ from advocacy.core.organisation import User
 from advocacy.learning.models.quizzes import Certification
 from advocacy.learning.pages.forms import AssignAdvancedForm, DecisionForm
 from advocacy.learning.models.progress import TierGrant
-from advocacy.learning.pages.lessons import bp, commit_quietly
+from advocacy.learning.pages.lessons import bp
 from advocacy.learning.services.tiers import assign_advanced, decide_expert_request, remove_advanced
 
 
@@ -39,7 +39,6 @@ def advanced_people():
                 flash(_("%(name)s may now take the advanced course.", name=person.name), "success")
             else:
                 flash(_("%(name)s could already take the advanced course.", name=person.name), "info")
-            commit_quietly()  # a double click assigns once
             return redirect(url_for("courses.advanced_people"))
     return render_template("courses/advanced_people.html", form=form,
                            grants=grants_with_people("advanced", "approved"))
@@ -51,7 +50,6 @@ def remove_advanced_person(user_id):
     person = db.session.get(User, user_id)
     if person is None or not remove_advanced(person.id):
         abort(404)
-    db.session.commit()
     flash(_("%(name)s no longer has the advanced course assigned.", name=person.display_name), "success")
     return redirect(url_for("courses.advanced_people"))
 
@@ -97,7 +95,6 @@ def decide_expert(grant_id):
         return redirect(url_for("courses.expert_requests"))
     approve = form.decision.data == "approve"
     decide_expert_request(grant, approve, current_user.id, (form.note.data or "").strip(), utcnow())
-    db.session.commit()
     name = grant.user.display_name
     flash(_("%(name)s may now take the expert course.", name=name) if approve
           else _("You declined the request of %(name)s.", name=name), "success")

@@ -1,4 +1,4 @@
-"""When a tier is due, and when someone is overdue.
+"""When a tier is due, and when someone is overdue: the one rule, in Python and in SQL.
 
     basic     the organisation's basic_due_days after the start date (or after the account was
               created, when HR gave no start date)
@@ -8,20 +8,17 @@
 A date HR set for one person and tier (DueDate) replaces the default. A tier that has not opened
 has no due date. Overdue: the due date has passed and the person holds no valid certification.
 
-`default_due_date` is the rule over plain values; `due_date_for` looks the values up for one
-person; reports/status.py writes the same rule in SQL for whole departments at once.
+`default_due_date` is the rule over plain values (a learner's page, one person's row);
+`default_due_passed_sql` is the same rule over columns, for everyone at once (learning/status.py):
+"the default due date lies before today" is "the tier opened before today minus its days", which
+needs no date arithmetic in SQL. tests/learning/test_deadlines_sql.py checks the two agree.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import cache
+from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import bindparam, select
-
-from advocacy.core.clock import utcnow
-from advocacy.core.db import db
-from advocacy.core.organisation import get_organisation
+from sqlalchemy import and_, or_
 
 
 @dataclass(frozen=True)
@@ -33,11 +30,6 @@ class DueFacts:
     advanced_department: bool = False
     advanced_granted: datetime | None = None
     expert_granted: datetime | None = None
-
-
-def due_days(organisation=None) -> dict[str, int]:
-    org = organisation or get_organisation()
-    return {"basic": org.basic_due_days, "advanced": org.advanced_due_days, "expert": org.expert_due_days}
 
 
 def opened_on(tier: str, facts: DueFacts) -> date | None:
@@ -60,57 +52,26 @@ def is_overdue(due: date | None, certified: bool, today: date) -> bool:
     return due is not None and not certified and due < today
 
 
-def due_facts(user) -> DueFacts:
-    """The values for one person (three small queries)."""
-    from advocacy.learning.models.progress import TierGrant
-    from advocacy.learning.models.quizzes import Certification
+# -- the same rule over columns ---------------------------------------------------------------------
 
-    basic_passed = db.session.scalar(select(db.func.min(Certification.passed_at))
-                                     .where(Certification.user_id == user.id, Certification.tier == "basic"))
-    grants = dict(db.session.execute(
-        select(TierGrant.tier, TierGrant.decided_at)
-        .where(TierGrant.user_id == user.id, TierGrant.status == "approved")).all())
-    return facts_from(user, basic_passed, grants)
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=timezone.utc)
 
 
-def facts_from(user, basic_passed: datetime | None, approved: dict[str, datetime | None]) -> DueFacts:
-    """The facts from values already at hand: the first basic pass (revoked ones count: the tier
-    did open) and when each grant was approved."""
-    start = user.start_date or (user.created_at or utcnow()).date()
-    return DueFacts(start, basic_passed, bool(user.department and user.department.advanced_eligible),
-                    approved.get("advanced"), approved.get("expert"))
+def default_due_passed_sql(tier: str, today: date, days: dict[str, int], *, start_date, created_at,
+                           basic_passed_at, advanced_department, advanced_granted_at, expert_granted_at):
+    """`default_due_date(tier, facts, days) < today` over columns: the tier opened before
+    `today - days[tier]` (a NULL moment means it has not opened)."""
+    cutoff = today - timedelta(days=days[tier])
+    if tier == "basic":
+        return or_(and_(start_date.is_not(None), start_date < cutoff),
+                   and_(start_date.is_(None), created_at < midnight(cutoff)))
+    if tier == "advanced":
+        return and_(basic_passed_at < midnight(cutoff),
+                    or_(advanced_department, advanced_granted_at < midnight(cutoff)))
+    return expert_granted_at < midnight(cutoff)
 
 
-def set_due_dates(user_id: int) -> dict[str, date]:
-    return dict(db.session.execute(_due_dates_statement(), {"user_id": user_id}).all())
-
-
-@cache
-def _due_dates_statement():
-    from advocacy.learning.models.progress import DueDate
-
-    return select(DueDate.tier, DueDate.due_on).where(DueDate.user_id == bindparam("user_id"))
-
-
-def due_date_for(user, tier: str) -> date | None:
-    """The day `tier` is due for `user`: HR's date if set, else the organisation's rule; None if
-    the tier has not opened for them."""
-    chosen = set_due_dates(user.id).get(tier)
-    return chosen or default_due_date(tier, due_facts(user), due_days())
-
-
-def set_due_date(user, tier: str, due_on: date | None, set_by_id: int | None = None) -> None:
-    """HR sets (or with None clears) a person's due date for a tier. The caller commits."""
-    from advocacy.core.audit import record
-    from advocacy.learning.models.progress import DueDate
-
-    row = db.session.scalar(select(DueDate).where(DueDate.user_id == user.id, DueDate.tier == tier))
-    if due_on is None:
-        if row is not None:
-            db.session.delete(row)
-    elif row is None:
-        db.session.add(DueDate(user_id=user.id, tier=tier, due_on=due_on, set_at=utcnow(), set_by_id=set_by_id))
-    else:
-        row.due_on, row.set_at, row.set_by_id = due_on, utcnow(), set_by_id
-    record("due_date.set", f"{tier} due {due_on.isoformat() if due_on else 'default'} for person #{user.id}",
-           subject_id=user.id)
+def due_passed_sql(chosen_due, default_passed, today: date):
+    """HR's date when set, else the default: has it passed? (`is_overdue` without the certification)."""
+    return or_(and_(chosen_due.is_not(None), chosen_due < today), and_(chosen_due.is_(None), default_passed))

@@ -1,8 +1,8 @@
 """Who may take which tier.
 
-tier_status(...) is a pure function over plain values: the rule, tested over a table of cases.
-eligibility_for(user, now) gathers those values for one person in a fixed number of queries
-(the quizzes feature calls it before anyone starts a quiz).
+tier_status(...) is a pure function over plain values: the rule, tested over a table of cases;
+`assigned_sql` is the permission part over columns, for the HR dashboard (learning/status.py).
+learning/standing.py gathers the values for one person from their record.
 
     basic     everyone
     advanced  people in a department the admin marked advanced_eligible, or whom HR assigned it
@@ -12,12 +12,9 @@ eligibility_for(user, now) gathers those values for one person in a fixed number
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import false, func, or_, true
 
-from advocacy.core.db import db
 from advocacy.learning.tiers import TIERS, tier_below
 
 # Reason codes (templates turn them into sentences).
@@ -75,22 +72,12 @@ def statuses(*, department_advanced: bool, grants: dict[str, str], valid_tiers: 
             for tier in TIERS}
 
 
-def grant_statuses(user_id: int) -> dict[str, str]:
-    return dict(db.session.execute(_grant_statuses_statement(), {"user_id": user_id}).all())
-
-
-@cache
-def _grant_statuses_statement():
-    from advocacy.learning.models.progress import TierGrant
-
-    return select(TierGrant.tier, TierGrant.status).where(TierGrant.user_id == bindparam("user_id"))
-
-
-def eligibility_for(user, now: datetime) -> dict[str, TierStatus]:
-    """Every tier's status for `user` at `now`: two queries (grants, valid certifications); the
-    department comes with the user."""
-    from advocacy.learning.record import valid_tiers
-
-    department = user.department
-    return statuses(department_advanced=bool(department and department.advanced_eligible),
-                    grants=grant_statuses(user.id), valid_tiers=valid_tiers(user.id, now))
+def assigned_sql(tier: str, department_advanced, grant_approved):
+    """`permission(...)[0]` over columns: whether the tier is assigned to a person (before the
+    tier-below rule). `department_advanced` and `grant_approved` are boolean column expressions
+    (the person's department is an advanced one; HR or marketing approved a grant of this tier)."""
+    if tier == "basic":
+        return true()
+    if tier == "advanced":
+        return or_(func.coalesce(department_advanced, false()), grant_approved)
+    return grant_approved

@@ -51,11 +51,9 @@ def revoke_certification(certification: Certification, reason: str, actor_id: in
         .values(revoked_at=now, revoked_reason=reason, revoked_by_id=actor_id)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        db.session.rollback()
         return False
     audit.record("certification.revoke", f"{certification.tier} certification {certification.code}: {reason}",
                  subject_id=certification.user_id, actor_id=actor_id)
-    db.session.commit()
     return True
 
 

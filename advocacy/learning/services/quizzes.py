@@ -1,9 +1,10 @@
 """Taking quizzes: start, submit, close late attempts, and what a person may do next.
 
-Every function commits at most once. Races are settled by the database: a partial unique index
-keeps one open attempt per person and course, and a submission only counts when its
-`UPDATE ... WHERE submitted_at IS NULL` changed the row, so a double tap, a second tab or N
-processes at once grade an attempt exactly once and write at most one certification.
+Nothing here commits: the request (or job) does, once (core/transaction.py). Races are settled by
+the database: a partial unique index keeps one open attempt per person and course, and a
+submission only counts when its `UPDATE ... WHERE submitted_at IS NULL` changed the row, so a
+double tap, a second tab or N processes at once grade an attempt exactly once and write at most
+one certification.
 """
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ from advocacy.core.db import db
 from advocacy.learning.rules import grading as engine
 from advocacy.learning.services.certificates import record_pass
 from advocacy.learning.models.quizzes import Attempt, Certification, Quiz, QuizQuestion, QuizVersion
+from advocacy.learning.standing import eligibility_for
 
 
 class QuizClosed(Exception):
     """Starting is not possible now; the message says why, for the person."""
-
     def __init__(self, reason: str, opens_at: datetime | None = None):
         super().__init__(reason)
         self.reason, self.opens_at = reason, opens_at
@@ -69,7 +70,6 @@ def questions_of(attempt: Attempt) -> dict[int, dict]:
 @dataclass(frozen=True)
 class TierGate:
     """Whether the person may take a tier now; `reason` is the courses feature's reason code."""
-
     open: bool
     reason: str = ""
     needs_tier: str | None = None
@@ -77,8 +77,6 @@ class TierGate:
 
 def tier_gate(user, tier: str, now: datetime) -> TierGate:
     """The courses feature's eligibility rule for this person and tier."""
-    from advocacy.learning.standing import eligibility_for
-
     status = eligibility_for(user, now).get(tier)
     if status is None:
         return TierGate(False, "unknown_tier")
@@ -88,7 +86,6 @@ def tier_gate(user, tier: str, now: datetime) -> TierGate:
 @dataclass
 class QuizState:
     """Everything the start page says about a person and a course's quiz."""
-
     course: Course
     quiz: Quiz | None
     version: QuizVersion | None
@@ -157,11 +154,10 @@ def start_attempt(user, course: Course, language: str, now: datetime, rng=None) 
     if state.opens_at is not None:
         raise QuizClosed("cooldown", state.opens_at)
     attempt = _new_attempt(user.id, course, state.version, now, rng or random.SystemRandom())
-    db.session.add(attempt)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(attempt)
     except IntegrityError:  # the same person started in another tab a moment ago: use that one
-        db.session.rollback()
         attempt = open_attempt_of(user.id, course.id)
         if attempt is None:
             raise
@@ -187,7 +183,6 @@ def close_if_late(attempt: Attempt, now: datetime) -> bool:
         return False
     closed_at = min(now, attempt.deadline + engine.GRACE)
     _finish(attempt.id, submitted_at=closed_at, score=0.0, passed=False, timed_out=True, results=None)
-    db.session.commit()
     db.session.refresh(attempt)
     return True
 
@@ -210,6 +205,5 @@ def submit_attempt(attempt: Attempt, form: dict[str, list[str]], now: datetime) 
     if _finish(attempt.id, submitted_at=now, score=score, passed=passed, results=results) and passed:
         tier = db.session.scalar(select(Course.tier).where(Course.id == attempt.course_id))
         record_pass(attempt.user_id, tier, version, attempt.id, now)
-    db.session.commit()
     db.session.refresh(attempt)
     return attempt

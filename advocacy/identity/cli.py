@@ -1,0 +1,64 @@
+"""flask users create / set-roles: people who sign in, and their roles, from the command line."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from advocacy.core.directory import create_user, find_user_by_email, get_or_create_department, parse_roles
+from advocacy.core.organisation import ROLES
+from advocacy.core.transaction import unit_of_work
+from advocacy.identity.passwords import hash_password
+
+users_cli = AppGroup("users", help="Create people and set their roles.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--roles", default="employee", show_default=True, help="Comma-separated: " + ", ".join(ROLES))
+@click.option("--department", default=None, help="Department name (created if new).")
+@click.option("--password", default=None, help="Password; prompted for when not given.")
+def create_user_command(email, name, roles, department, password):
+    """Create a person who can log in straight away."""
+    with unit_of_work():
+        user = create_person(email, name, roles, department, password)
+    click.echo(f"Created {user.email} with roles {', '.join(sorted(user.roles))}.")
+
+
+def create_person(email, name, roles, department, password):
+    if find_user_by_email(email):
+        raise click.ClickException(f"{email} already exists; use `flask users set-roles` to change roles.")
+    try:
+        role_list = parse_roles(roles)
+    except ValueError as error:
+        raise click.ClickException(str(error))
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    dept = get_or_create_department(department) if department else None
+    try:
+        user = create_user(email, name, role_list, dept, password_hash=hash_password(password))
+    except ValueError as error:
+        raise click.ClickException(str(error))
+    return user
+
+
+@users_cli.command("set-roles")
+@click.argument("email")
+@click.argument("roles")
+def set_roles_command(email, roles):
+    """Replace a person's roles, e.g. `flask users set-roles ann@example.com hr,manager`."""
+    with unit_of_work():
+        user = replace_roles(email, roles)
+    click.echo(f"{user.email}: {', '.join(sorted(user.roles))}")
+
+
+def replace_roles(email, roles):
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No person with e-mail {email}.")
+    try:
+        user.set_roles(parse_roles(roles))
+    except ValueError as error:
+        raise click.ClickException(str(error))
+    user.rotate_session_token()  # new powers or fewer: start a fresh session
+    return user

@@ -1,0 +1,24 @@
+"""Sign-in, sessions, invitations and password links; `flask users`."""
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import delete
+
+from advocacy.core.db import db
+from advocacy.core.privacy import add_eraser
+from advocacy.identity import sessions
+from advocacy.identity.cli import users_cli
+from advocacy.identity.models import AuthToken
+from advocacy.identity.routes import bp
+
+
+def forget_links(person) -> None:
+    """An erased person's invitation and reset links stop existing."""
+    db.session.execute(delete(AuthToken).where(AuthToken.user_id == person.id))
+
+
+def init_app(app: Flask) -> None:
+    sessions.init_app(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(users_cli)
+    add_eraser(app, forget_links)

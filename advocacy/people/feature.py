@@ -1,0 +1,15 @@
+"""People: CSV import, the HR people list and erasure, each person's privacy page; the demo
+organisation's people."""
+from __future__ import annotations
+
+from flask import Flask
+
+from advocacy.people import demo
+from advocacy.people.cli import people_cli
+from advocacy.people.routes import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(people_cli)
+    demo.init_app(app)
