@@ -13,7 +13,7 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o advocacy/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i advocacy/translations/messages.pot -d advocacy/translations
 
-.PHONY: messages run test install translations db demo serve bench scan e2e load clean
+.PHONY: messages run test lint install translations db demo serve bench scan e2e load clean
 
 install: $(VENV)/.installed translations
 
@@ -48,10 +48,17 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
-# Browser tests: Playwright driving Debian's Chromium (never `playwright install`), see docs/readme/proof.md.
+# Style (ruff), types (mypy) and the floors (import-linter): the rule sets and why are in ruff.toml,
+# setup.cfg [mypy] and .importlinter.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check advocacy
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
+# Browser tests: Playwright driving Debian's Chromium (never `playwright install`); README, "Browser tests".
 e2e: $(VENV)/.installed-e2e translations
 	@test -x /usr/bin/chromium || (echo "installing Debian's chromium" && apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
@@ -61,19 +68,19 @@ $(VENV)/.installed-e2e: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test,e2e]' > $(VENV)/pip-e2e.log 2>&1 || (cat $(VENV)/pip-e2e.log; exit 1)
 	touch $@
 
-# Requests/s and latency of key pages beside a bare Flask page (a few minutes): docs/readme/proof.md.
+# Requests/s and latency of key pages beside a bare Flask page (a few minutes); README, "Bench".
 bench: install
 	@command -v wrk >/dev/null || (echo "installing wrk" && apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Simulated employees against gunicorn on PostgreSQL, optionally with a restart (LOAD_ARGS="--restart
-# kill"), then the database is reconciled with what was acknowledged: docs/readme/proof.md.
+# kill"), then the database is reconciled with what was acknowledged; README, "Load and faults".
 load: install
 	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 # wapiti3, in its own virtual environment, attacks a local server as an employee and as marketing
-# (about 10 minutes; not in .ci/run): docs/readme/proof.md.
+# (about 10 minutes; not in .ci/run); README, "Attacks".
 scan: install .venv-scan/.installed
 	$(BIN)/python -m scan.run $(SCAN_ARGS)
 

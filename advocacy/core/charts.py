@@ -55,7 +55,8 @@ def progress_chart(baseline: float, current: float | None, target: float) -> Mar
         start, end = sorted((x(baseline), x(current)))
         parts.append(f'<rect x="{start:.1f}" y="20" width="{end - start:.1f}" height="12" fill="{BAR_COLOUR}"/>')
     for value, colour in ((baseline, TEXT_COLOUR), (target, MARK_COLOUR)):
-        parts.append(f'<line x1="{x(value):.1f}" y1="14" x2="{x(value):.1f}" y2="38" stroke="{colour}" stroke-width="2"/>')
+        parts.append(f'<line x1="{x(value):.1f}" y1="14" x2="{x(value):.1f}" y2="38" stroke="{colour}" '
+                     'stroke-width="2"/>')
     parts.append(f'<text x="10" y="52" fill="{TEXT_COLOUR}">{escape(format_number(baseline))}</text>')
     parts.append(f'<text x="{WIDTH - 10}" y="52" text-anchor="end" fill="{MARK_COLOUR}">'
                  f'{escape(format_number(target))}</text>')

@@ -2,21 +2,21 @@
 
 Never call datetime.now() or use a database-side now(): freezegun cannot freeze the database.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(value: datetime) -> datetime:
     """An aware UTC datetime; naive input is refused so local times never sneak in."""
     if value.tzinfo is None:
         raise ValueError("naive datetime: use clock.utcnow() or attach a time zone")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -35,5 +35,5 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

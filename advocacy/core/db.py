@@ -3,11 +3,12 @@ inserts that two requests may race on."""
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING, cast
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Constraint names are stable from the first migration on, so later migrations can drop them.
@@ -26,13 +27,33 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+# Models subclass Model. Flask-SQLAlchemy makes db.Model at run time (a subclass of Base that
+# names tables and binds the session); a type checker sees it as the typed Base it is built from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+
+def rows_changed(statement, params=None) -> int:
+    """Run an UPDATE or DELETE and say how many rows it changed (the compare-and-set of
+    exactly-once: "only if nobody did it yet")."""
+    result = db.session.execute(statement, params)
+    return cast(CursorResult, result).rowcount
+
 
 def insert_ignoring_conflict(model, **values) -> int:
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: concurrent requests never fail,
     and the database decides which one wins. Returns how many rows were inserted (0 or 1)."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(**values).on_conflict_do_nothing()
-    return db.session.execute(statement).rowcount
+    session = db.session
+    session.flush()  # what the row may refer to goes first
+    connection = session.connection()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    table = model.__table__
+    statement = (dialect.insert(table).values(**values).on_conflict_do_nothing()
+                 .returning(*table.primary_key.columns))
+    # Count the rows RETURNING gives back: psycopg reports no row count (-1) for this statement.
+    return len(connection.execute(statement).all())
 
 
 @event.listens_for(Engine, "connect")

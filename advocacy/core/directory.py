@@ -1,27 +1,11 @@
 """The people directory: finding people by address, creating them, giving them roles."""
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from advocacy.core.db import db
-from advocacy.core.organisation import ROLES, Department, User
-
-EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-
-
-def valid_email(email: str) -> bool:
-    return bool(EMAIL_RE.match(email or "")) and len(email) <= 254
-
-
-def parse_roles(text: str) -> list[str]:
-    """'hr, marketing' or 'hr;marketing' -> ['hr', 'marketing']; unknown roles raise ValueError."""
-    roles = [r.strip().lower() for r in re.split(r"[,;|\s]+", text or "") if r.strip()]
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        raise ValueError("unknown role: " + ", ".join(unknown) + " (known: " + ", ".join(ROLES) + ")")
-    return roles
+from advocacy.core.organisation import Department, User
+from advocacy.core.people_rules import normalise_email, valid_email
 
 
 def get_or_create_department(name: str) -> Department:
@@ -43,10 +27,6 @@ def create_user(email: str, name: str, roles=(), department: Department | None =
     db.session.add(user)
     db.session.flush()
     return user
-
-
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -8,6 +8,7 @@ store is full. Per-person bits (captions, CSRF tokens) stay outside.
 from __future__ import annotations
 
 from markupsafe import Markup
+
 from advocacy.core.revision import current_stamp
 
 LIMIT = 2048

@@ -15,6 +15,8 @@ from advocacy.core.extensions import babel
 # Each language in its own name. base.html writes the language form as plain HTML on every page.
 LANGUAGE_CHOICES = (("en", "English"), ("nl", "Nederlands"))
 LANGUAGES = tuple(code for code, _ in LANGUAGE_CHOICES)
+# Every text exists in this language; others translate it, and readers fall back to it.
+REFERENCE_LANGUAGE = "en"
 
 
 def select_locale() -> str:

@@ -57,8 +57,3 @@ def _rendered(text: str, trusted: bool) -> str:
 
 def render(text: str, trusted: bool = False) -> Markup:
     return Markup(_rendered(text or "", bool(trusted)))
-
-
-def render_inline(text: str) -> Markup:
-    """Untrusted text for a single line (a caption, a title): escaped, no markup at all."""
-    return Markup.escape(text or "")

@@ -10,17 +10,15 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.core.clock import UTCDateTime, utcnow
-from advocacy.core.db import db
-
-ROLES = ("employee", "manager", "hr", "marketing", "reviewer", "admin")
-ROLE_CHECK = "role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")"
+from advocacy.core.db import Model, db
+from advocacy.core.people_rules import ROLE_CHECK, ROLES
 
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """The single organisation this installation serves (row id 1) and its settings."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,7 +46,7 @@ def get_organisation() -> Organisation:
     return db.session.get(Organisation, 1) or Organisation(**ORGANISATION_DEFAULTS)
 
 
-class Department(db.Model):
+class Department(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     # Departments whose people may take the advanced tier without HR assigning them.
@@ -58,14 +56,14 @@ class Department(db.Model):
         return f"<Department {self.name}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
     __table_args__ = (CheckConstraint(ROLE_CHECK, name="known_role"),)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -13,20 +13,21 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from functools import cache
+from typing import cast
 
 from flask import g, has_app_context, has_request_context
-from sqlalchemy import String, event, select, update
+from sqlalchemy import String, Table, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from advocacy.core.clock import UTCDateTime, utcnow
-from advocacy.core.db import db
+from advocacy.core.db import Model, db
 
 STAMP_ROW = 1
 _WATCHED: set[type] = set()
 
 
-class ContentRevision(db.Model):
+class ContentRevision(Model):
     """The one row whose stamp changes with every change to a watched model."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,7 +83,7 @@ def _write_new_stamp(session: Session, _flush_context) -> None:
         return
     stamp, now = secrets.token_hex(16), utcnow()
     connection = session.connection()
-    table = ContentRevision.__table__
+    table = cast(Table, ContentRevision.__table__)
     new_stamp = update(table).where(table.c.id == STAMP_ROW).values(stamp=stamp, changed_at=now)
     if not connection.execute(new_stamp).rowcount:  # the first change ever: make the row (once, if two race)
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from flask import current_app
 
@@ -42,7 +43,8 @@ def organisation_settings() -> Settings:
 
 def _load(stamp: str | None) -> Settings:
     org = db.session.get(Organisation, 1)
-    values = {key: getattr(org, key) for key in ORGANISATION_DEFAULTS} if org else dict(ORGANISATION_DEFAULTS)
+    values: dict[str, Any] = ({key: getattr(org, key) for key in ORGANISATION_DEFAULTS} if org
+                              else dict(ORGANISATION_DEFAULTS))
     due_days = {"basic": values["basic_due_days"], "advanced": values["advanced_due_days"],
                 "expert": values["expert_due_days"]}
     return Settings(stamp, values["name"], values["timezone"], MappingProxyType(due_days),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
@@ -49,7 +50,8 @@ def demo_posts(marketing: User, reviewer: User, now: datetime) -> list:
     made = []
     for number, (title, tier) in enumerate(DEMO_POSTS):
         published = now - timedelta(days=60 - number * 9)
-        values = {"title": title, "body": "A post from the demo organisation.", "slug": f"demo-{number + 1}",
+        values: dict[str, Any] = {
+                  "title": title, "body": "A post from the demo organisation.", "slug": f"demo-{number + 1}",
                   "link": f"https://www.example.com/news/{number + 1}", "hashtags": "#demo", "min_tier": tier,
                   "goal_id": None, "department_ids": [], "publish_at": published, "expires_at": None,
                   "image_alt": "", "image": "keep",
@@ -82,10 +84,10 @@ def insert_shares_and_clicks(people: list[DemoPerson], live_posts: list, rng, no
                                   "dedupe_window": share_window(at)}))
     if not links:
         return 0, 0
-    links = list({(l["user_id"], l["post_id"], l["network"]): l for l in links}.values())
+    links = list({(link["user_id"], link["post_id"], link["network"]): link for link in links}.values())
     insert_rows(TrackedLink, links)
     ids = dict(db.session.execute(select(TrackedLink.code, TrackedLink.id)
-                                  .where(TrackedLink.code.in_([l["code"] for l in links]))).all())
+                                  .where(TrackedLink.code.in_([link["code"] for link in links]))).all())
     seen = set()
     share_rows = []
     for code, row in shares:
@@ -159,7 +161,7 @@ def sample_posts(marketing: User, reviewer: User, now: datetime) -> int:
         if db.session.scalar(select(Post.id).where(Post.slug == slug)) is not None:
             continue
         goal_id = db.session.scalar(select(Goal.id).where(Goal.slug == goal_slug))
-        values = {"title": title, "body": body, "slug": slug, "link": link, "hashtags": hashtags,
+        values: dict[str, Any] = {"title": title, "body": body, "slug": slug, "link": link, "hashtags": hashtags,
                   "min_tier": tier, "goal_id": goal_id, "department_ids": [], "publish_at": now - timedelta(hours=1),
                   "expires_at": None, "image_alt": "", "image": "keep", "captions": captions}
         if state == "review":

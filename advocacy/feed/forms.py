@@ -1,21 +1,19 @@
 """The post editor and the review form."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField,
-                     URLField)
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from advocacy.learning.tiers import TIERS
-from advocacy.core.forms import Form
-from advocacy.core.forms import MultiCheckboxField
+from advocacy.core.forms import Form, MultiCheckboxField
 from advocacy.feed import rules
 from advocacy.feed.uploads import MAX_IMAGE_BYTES, detect_image_type, read_upload
+from advocacy.learning.tiers import TIERS
 
 NETWORK_LABELS = {
     "linkedin": _l("LinkedIn"), "x": _l("X"), "facebook": _l("Facebook"), "whatsapp": _l("WhatsApp"),
@@ -38,7 +36,7 @@ def caption_field_name(network: str, position: int) -> str:
 def local_to_utc(value: datetime, zone: ZoneInfo) -> datetime | None:
     """A wall-clock time in the organisation's zone as UTC; None if the clocks skip that time."""
     aware = value.replace(tzinfo=zone)
-    utc = aware.astimezone(timezone.utc)
+    utc = aware.astimezone(UTC)
     if utc.astimezone(zone).replace(tzinfo=None) != value:
         return None
     return utc

@@ -16,11 +16,11 @@ from math import ceil
 from sqlalchemy import bindparam, func, select
 
 from advocacy.core.clock import UTCDateTime
-from advocacy.learning.catalogue import GoalInfo, catalogue
-from advocacy.learning.tiers import TIERS
 from advocacy.core.db import db
 from advocacy.feed.models import Caption, Post
 from advocacy.feed.visibility import Reach, targets_department
+from advocacy.learning.catalogue import GoalInfo, catalogue
+from advocacy.learning.tiers import TIERS
 
 
 @dataclass
@@ -142,7 +142,7 @@ def feed_page(reach: Reach, now: datetime, page: int, per_page: int) -> FeedPage
     if posts:
         goals = goals_by_id({post.goal_id for post in posts if post.goal_id is not None})
         for post in posts:
-            post.goal = goals.get(post.goal_id)
+            post.goal = goals.get(post.goal_id) if post.goal_id is not None else None
     locked = [{"tier": tier, "waiting": counts.get(tier, 0), "expired_at": reach.expired.get(tier)}
               for tier in missing]
     return FeedPage(posts, page, per_page, total, locked)

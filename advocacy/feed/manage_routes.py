@@ -9,18 +9,18 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from advocacy.identity.guards import role_required
 from advocacy.core.clock import utcnow
-from advocacy.learning.models.goals import Goal
 from advocacy.core.db import db
+from advocacy.core.display import input_value, organisation_zone
 from advocacy.core.organisation import Department
 from advocacy.feed import posts as post_service
 from advocacy.feed import rules
-from advocacy.core.display import input_value, organisation_zone
 from advocacy.feed.forms import PostForm, ReviewForm, caption_field_name
 from advocacy.feed.models import Post, PostEvent, PostVersion
 from advocacy.feed.routes import bp
 from advocacy.feed.stats import post_totals
+from advocacy.identity.guards import role_required
+from advocacy.learning.models.goals import Goal
 
 LIST_PAGE_SIZE = 20
 
@@ -151,7 +151,9 @@ def _act(post: Post, action, done: str, next_endpoint: str = "feed.post_detail")
         flash(str(error), "error")
         return redirect(url_for("feed.post_detail", post_id=post.id))
     flash(done, "success")
-    return redirect(url_for(next_endpoint, **({"post_id": post.id} if next_endpoint != "feed.review_queue" else {})))
+    if next_endpoint == "feed.review_queue":
+        return redirect(url_for(next_endpoint))
+    return redirect(url_for(next_endpoint, post_id=post.id))
 
 
 @bp.get("/posts/<int:post_id>/history")
@@ -184,7 +186,7 @@ def review(post_id: int):
     may_decide = post_service.reviewer_may_decide(post, current_user)
     form = ReviewForm(data=None if request.method == "POST" else {"version": post.version})
     if form.validate_on_submit():
-        decision = request.form.get("decision")
+        decision = request.form.get("decision", "")
         decide = {"approve": post_service.approve_post, "return": post_service.return_post}.get(decision)
         if decide is None:
             abort(400)

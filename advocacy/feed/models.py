@@ -3,17 +3,32 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, CheckConstraint, Column, Date, ForeignKey, ForeignKeyConstraint, Index, Integer,
-                        String, Table, Text, UniqueConstraint, and_, case, or_)
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    case,
+    or_,
+)
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.core.clock import UTCDateTime, utcnow
-from advocacy.learning.models.goals import Goal
-from advocacy.learning.tiers import TIER_CHECK
-from advocacy.core.db import db
+from advocacy.core.db import Model, db
 from advocacy.core.organisation import Department, User
 from advocacy.feed.rules import APPROVED, DRAFT, EXPIRED, LIVE, NETWORK_CHECK, SCHEDULED, STATUS_CHECK, post_phase
+from advocacy.learning.models.goals import Goal
+from advocacy.learning.tiers import TIER_CHECK
 
 post_department = Table(
     "post_department", db.metadata,
@@ -22,7 +37,7 @@ post_department = Table(
 )
 
 
-class Post(db.Model):
+class Post(Model):
     """The working copy of a post. What was approved is kept in PostVersion; the link and campaign
     that tracked links redirect to are copied into approved_link / approved_slug on approval, so an
     edit waiting for review never changes where a link already out in the world goes."""
@@ -71,7 +86,7 @@ class Post(db.Model):
     def phase_at(self, now: datetime) -> str:
         return post_phase(self.status, self.publish_at, self.expires_at, now)
 
-    @phase_at.expression
+    @phase_at.expression  # type: ignore[no-redef]
     def phase_at(cls, now):
         return case(
             (cls.status != APPROVED, cls.status),
@@ -84,7 +99,7 @@ class Post(db.Model):
     def is_live_at(self, now: datetime) -> bool:
         return self.phase_at(now) == LIVE
 
-    @is_live_at.expression
+    @is_live_at.expression  # type: ignore[no-redef]
     def is_live_at(cls, now):
         # The same rule as post_phase(...) == LIVE, written so an index on (status, publish_at) helps.
         return and_(cls.status == APPROVED, cls.publish_at <= now,
@@ -97,7 +112,7 @@ class Post(db.Model):
         return f"<Post {self.id} {self.slug} {self.status}>"
 
 
-class Caption(db.Model):
+class Caption(Model):
     """One caption variant of a post for one network; colleagues get different variants."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,7 +130,7 @@ class Caption(db.Model):
     )
 
 
-class PostVersion(db.Model):
+class PostVersion(Model):
     """Every saved state of a post's content, whole (captions and targeting included)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,7 +145,7 @@ class PostVersion(db.Model):
     __table_args__ = (UniqueConstraint("post_id", "number"),)
 
 
-class PostEvent(db.Model):
+class PostEvent(Model):
     """What happened to a post and who did it: created, edited, submitted, approved, returned,
     withdrawn, with the reviewer's comment."""
 
@@ -150,7 +165,7 @@ class PostEvent(db.Model):
     )
 
 
-class TrackedLink(db.Model):
+class TrackedLink(Model):
     """The link a person shares: one per person, post and network, with an unguessable code."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,7 +183,7 @@ class TrackedLink(db.Model):
     )
 
 
-class Share(db.Model):
+class Share(Model):
     """One share: who, which version of which post, where, with which caption variant, when.
     `dedupe_window` numbers the few seconds it fell in: a double tap lands in the same window and the
     unique constraint keeps it to one share, even when both taps arrive at once."""
@@ -194,7 +209,7 @@ class Share(db.Model):
     )
 
 
-class Click(db.Model):
+class Click(Model):
     """A counted click on a tracked link. `visitor` is a keyed hash of address and browser whose
     key changes every UTC day; the raw address is never stored. One click per visitor, link and
     day is what the database allows; the code also looks back into yesterday for a full 24 hours."""

@@ -8,12 +8,12 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from advocacy.learning.models.goals import Goal
-from advocacy.core.db import db
+from advocacy.core.db import db, rows_changed
 from advocacy.core.organisation import Department, User
 from advocacy.feed import rules
 from advocacy.feed.models import Caption, Post, PostEvent, PostVersion
 from advocacy.feed.uploads import store_image
+from advocacy.learning.models.goals import Goal
 
 
 class PostError(Exception):
@@ -113,10 +113,10 @@ def create_post(values: dict, author: User, now: datetime) -> Post:
 
 def _claim(post: Post, expected_version: int, expected_status: str, **values) -> None:
     """Change the row only if nobody else changed it since the person loaded it."""
-    result = db.session.execute(
+    claimed = rows_changed(
         update(Post).where(Post.id == post.id, Post.version == expected_version, Post.status == expected_status)
         .values(**values).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if claimed != 1:
         db.session.rollback()
         raise PostError(STALE)
     db.session.refresh(post)

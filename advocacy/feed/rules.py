@@ -125,7 +125,8 @@ MAX_HASHTAGS = 10
 
 def parse_hashtags(text: str) -> tuple[list[str], list[str]]:
     """'launch, #Acme news' -> (['#launch', '#Acme', '#news'], []); the second list holds bad tags."""
-    tags, bad = [], []
+    tags: list[str] = []
+    bad: list[str] = []
     for word in re.split(r"[\s,;]+", text or ""):
         word = word.strip()
         if not word:
@@ -194,7 +195,7 @@ def _variant_offset(post_id: int, network: str) -> int:
 def network_share_url(network: str, text: str, url: str, title: str) -> str:
     """Where the browser goes after the share is recorded. Text and link are percent-encoded, so
     nothing a caption contains can change where the request goes."""
-    q = lambda value: quote(value, safe="")  # noqa: E731
+    q = lambda value: quote(value, safe="")
     if network == "x":
         return f"https://twitter.com/intent/tweet?text={q(text)}&url={q(url)}"
     if network == "linkedin":

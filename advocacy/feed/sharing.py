@@ -92,6 +92,7 @@ def record_share(post: Post, user_id: int, network: str, now: datetime) -> tuple
                                  dedupe_window=rules.share_window(now))
         previous = db.session.scalar(select(Share).where(Share.link_id == link.id)
                                      .order_by(Share.shared_at.desc()).limit(1))
+    assert previous is not None  # inserted just now, or the tap a moment ago
     return previous, offer, tracked_url(link)
 
 

@@ -6,7 +6,7 @@ through, and to that person's department as it is now. Times are aware UTC; None
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -25,32 +25,34 @@ def _between(column, since: datetime | None, until: datetime | None):
 
 
 def count_shares(since: datetime | None = None, until: datetime | None = None) -> int:
-    return db.session.scalar(select(func.count(Share.id)).where(*_between(Share.shared_at, since, until)))
+    return db.session.scalar(select(func.count(Share.id)).where(*_between(Share.shared_at, since, until))) or 0
 
 
 def count_clicks(since: datetime | None = None, until: datetime | None = None) -> int:
-    return db.session.scalar(select(func.count(Click.id)).where(*_between(Click.clicked_at, since, until)))
+    return db.session.scalar(select(func.count(Click.id)).where(*_between(Click.clicked_at, since, until))) or 0
+
+
+def sharers_query(since: datetime | None = None, until: datetime | None = None):
+    """The ids of everyone who shared at least once in the period, as a query to join with."""
+    return (select(Share.user_id).where(Share.user_id.is_not(None), *_between(Share.shared_at, since, until))
+            .distinct())
 
 
 def sharer_ids(since: datetime | None = None, until: datetime | None = None) -> set[int]:
     """Everyone who shared at least once in the period (join with certifications for participation)."""
-    return set(db.session.scalars(select(Share.user_id).where(Share.user_id.is_not(None),
-                                                              *_between(Share.shared_at, since, until))
-                                  .distinct()))
+    return set(db.session.scalars(sharers_query(since, until)))
 
 
-def active_advocates(now: datetime, days: int = 30) -> int:
-    return len(sharer_ids(now - timedelta(days=days), now))
-
-
-def _shares_by(key, since, until, *joins):
+def shares_by(key, since, until, *joins) -> dict:
+    """Shares in the period grouped by `key`, with outer joins to reach it (one query)."""
     query = select(key, func.count(Share.id)).select_from(Share)
     for target, on in joins:
         query = query.outerjoin(target, on)
     return dict(db.session.execute(query.where(*_between(Share.shared_at, since, until)).group_by(key)).all())
 
 
-def _clicks_by(key, since, until, *joins):
+def clicks_by(key, since, until, *joins) -> dict:
+    """Clicks in the period grouped by `key`, through their tracked link (one query)."""
     query = select(key, func.count(Click.id)).select_from(Click).join(TrackedLink, TrackedLink.id == Click.link_id)
     for target, on in joins:
         query = query.outerjoin(target, on)
@@ -63,18 +65,18 @@ def _merge(shares: dict, clicks: dict) -> dict:
 
 def totals_by_network(since=None, until=None) -> dict[str, dict]:
     """{"linkedin": {"shares": 12, "clicks": 40}, ...}"""
-    return _merge(_shares_by(Share.network, since, until), _clicks_by(TrackedLink.network, since, until))
+    return _merge(shares_by(Share.network, since, until), clicks_by(TrackedLink.network, since, until))
 
 
 def totals_by_post(since=None, until=None) -> dict[int, dict]:
     """{post_id: {"shares": n, "clicks": n}}; titles via Post (see posts_with_totals)."""
-    return _merge(_shares_by(Share.post_id, since, until), _clicks_by(TrackedLink.post_id, since, until))
+    return _merge(shares_by(Share.post_id, since, until), clicks_by(TrackedLink.post_id, since, until))
 
 
 def totals_by_department(since=None, until=None) -> dict[int | None, dict]:
     """{department_id or None: {"shares": n, "clicks": n}}, by the sharer's current department."""
-    shares = _shares_by(User.department_id, since, until, (User, User.id == Share.user_id))
-    clicks = _clicks_by(User.department_id, since, until, (User, User.id == TrackedLink.user_id))
+    shares = shares_by(User.department_id, since, until, (User, User.id == Share.user_id))
+    clicks = clicks_by(User.department_id, since, until, (User, User.id == TrackedLink.user_id))
     return _merge(shares, clicks)
 
 
@@ -103,7 +105,7 @@ def link_totals(link_ids: list[int]) -> dict[int, dict]:
                 "clicks": clicks.get(i, 0)} for i in link_ids}
 
 
-def clicks_per_day(link_id: int, since: datetime) -> list[tuple]:
+def clicks_per_day(link_id: int, since: datetime):
     return db.session.execute(select(Click.day, func.count(Click.id)).where(Click.link_id == link_id,
                                                                            Click.clicked_at >= since)
                               .group_by(Click.day).order_by(Click.day.desc())).all()

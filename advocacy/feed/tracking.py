@@ -17,7 +17,7 @@ from sqlalchemy import Date, Integer, String, bindparam, cast, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from advocacy.core.clock import UTCDateTime
-from advocacy.core.db import db
+from advocacy.core.db import db, rows_changed
 from advocacy.feed import rules
 from advocacy.feed.models import Click, Post, TrackedLink
 
@@ -41,7 +41,7 @@ REPEAT_WINDOW = timedelta(hours=24)
 
 def is_bot(user_agent: str | None) -> bool:
     """Link previews and crawlers fetch the link without anyone clicking; no browser, no count."""
-    return not (user_agent or "").strip() or _BOT_RE.search(user_agent) is not None
+    return not (user_agent or "").strip() or _BOT_RE.search(user_agent or "") is not None
 
 
 def looks_like_code(code: str) -> bool:
@@ -116,4 +116,4 @@ def count_click(link_id: int, secret: str, address: str, user_agent: str, now: d
     values = {"link_id": link_id, "visitor": visitor_hash(secret, today, address, user_agent), "today": today,
               "now": now, "yesterday": yesterday, "since": now - REPEAT_WINDOW,
               "yesterday_visitor": visitor_hash(secret, yesterday, address, user_agent)}
-    return db.session.execute(click_statement(db.engine.dialect.name), values).rowcount == 1
+    return rows_changed(click_statement(db.engine.dialect.name), values) == 1

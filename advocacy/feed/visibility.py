@@ -8,13 +8,13 @@ from flask import abort
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
+from advocacy.core.db import db
+from advocacy.core.organisation import Department, User
+from advocacy.feed.models import Post
 from advocacy.learning.models.goals import Goal
 from advocacy.learning.policy import acknowledged_current
 from advocacy.learning.record import learner_record
 from advocacy.learning.rules.validity import held_and_expired
-from advocacy.core.db import db
-from advocacy.core.organisation import Department, User
-from advocacy.feed.models import Post
 
 
 @dataclass
@@ -39,6 +39,13 @@ def reach_of(user: User, now: datetime) -> Reach:
     policy_ok = acknowledged_current(record)
     tiers, expired = held_and_expired(record.certifications, now) if policy_ok else (set(), {})
     return Reach(user.id, user.department_id, policy_ok, tiers, expired)
+
+
+def reaches(min_tier: str, department_ids, tiers: set[str], department_id: int | None) -> bool:
+    """The rule for one post already loaded: a tier the person holds, and their department among the
+    targeted ones (none targeted: everyone). `visible_posts` is the same rule in SQL."""
+    departments = set(department_ids)
+    return min_tier in tiers and (not departments or department_id in departments)
 
 
 def targets_department(department_id: int | None):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from advocacy.core.directory import create_user, find_user_by_email, get_or_create_department, parse_roles
-from advocacy.core.organisation import ROLES
+from advocacy.core.directory import create_user, find_user_by_email, get_or_create_department
+from advocacy.core.people_rules import ROLES, parse_roles
 from advocacy.core.transaction import unit_of_work
 from advocacy.identity.passwords import hash_password
 
@@ -31,14 +31,14 @@ def create_person(email, name, roles, department, password):
     try:
         role_list = parse_roles(roles)
     except ValueError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     dept = get_or_create_department(department) if department else None
     try:
         user = create_user(email, name, role_list, dept, password_hash=hash_password(password))
     except ValueError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
     return user
 
 
@@ -59,6 +59,6 @@ def replace_roles(email, roles):
     try:
         user.set_roles(parse_roles(roles))
     except ValueError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
     user.rotate_session_token()  # new powers or fewer: start a fresh session
     return user

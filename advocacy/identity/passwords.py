@@ -1,5 +1,6 @@
 """Password hashing at current strength, with rehashing of older hashes on login."""
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_PASSWORD_LENGTH = 10
@@ -10,7 +11,7 @@ def hash_password(password: str) -> str:
 
 
 def password_matches(stored_hash: str | None, password: str) -> bool:
-    return bool(stored_hash) and check_password_hash(stored_hash, password)
+    return stored_hash is not None and stored_hash != "" and check_password_hash(stored_hash, password)
 
 
 def needs_rehash(stored_hash: str) -> bool:
@@ -21,8 +22,6 @@ def needs_rehash(stored_hash: str) -> bool:
 
 def password_problem(password: str, email: str | None = None) -> str | None:
     """Why a new password is not acceptable, or None."""
-    from flask_babel import gettext as _
-
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
     if email and password.lower() == email.lower():

@@ -5,8 +5,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from advocacy.core.extensions import limiter
 from advocacy.identity import services
-from advocacy.identity.invitations import send_reset_link
 from advocacy.identity.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
+from advocacy.identity.invitations import send_reset_link
 from advocacy.identity.passwords import password_matches, password_problem
 
 bp = Blueprint("auth", __name__)

@@ -10,10 +10,11 @@ from limits import parse
 from sqlalchemy import select, update
 
 from advocacy.core.clock import utcnow
-from advocacy.core.db import db
+from advocacy.core.db import db, rows_changed
+from advocacy.core.directory import find_user_by_email
 from advocacy.core.extensions import limiter
-from advocacy.core.directory import find_user_by_email, normalise_email
 from advocacy.core.organisation import User
+from advocacy.core.people_rules import normalise_email
 from advocacy.identity.models import AuthToken, hash_token
 from advocacy.identity.passwords import hash_password, needs_rehash, password_matches
 
@@ -121,8 +122,5 @@ def find_valid_token(raw: str, purpose: str) -> AuthToken | None:
 
 def use_token(token: AuthToken) -> bool:
     """Mark the token used; False when another request used it first."""
-    result = db.session.execute(
-        update(AuthToken).where(AuthToken.id == token.id, AuthToken.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
-    return result.rowcount == 1
+    return rows_changed(update(AuthToken).where(AuthToken.id == token.id, AuthToken.used_at.is_(None))
+                        .values(used_at=utcnow())) == 1

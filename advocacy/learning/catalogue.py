@@ -7,8 +7,9 @@ frozen dataclasses, never ORM objects, so nothing of it can end up in another re
 and reuses it while the database's content stamp is the one it was read under.
 
 The stamp is core's (core/revision.py): any change to the models watched here moves it in the same
-transaction. A request reads the stamp once, and reloads the copy only when it differs. The stamp is read before the content, so a copy can only ever be newer
-than its stamp says, which costs at worst one extra reload.
+transaction. A request reads the stamp once, and reloads the copy only when it differs. The stamp
+is read before the content, so a copy can only ever be newer than its stamp says, which costs at
+worst one extra reload.
 """
 from __future__ import annotations
 
@@ -20,12 +21,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from advocacy.core.db import db
+from advocacy.core.i18n import REFERENCE_LANGUAGE
 from advocacy.core.revision import current_stamp, watch
 from advocacy.core.settings import Settings, organisation_settings
 from advocacy.learning.models.courses import Course, CourseText, Lesson, LessonVersion, course_goal, lesson_goal
 from advocacy.learning.models.goals import Goal, GoalText
 from advocacy.learning.models.policy import PolicyText, PolicyVersion
-from advocacy.learning.curriculum.loader import REFERENCE_LANGUAGE
 from advocacy.learning.tiers import tier_rank
 
 _EXTENSION = "advocacy.catalogue"

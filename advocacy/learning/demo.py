@@ -56,7 +56,8 @@ def insert_acknowledgements(people: list[DemoPerson], rng, now) -> int:
     policy = current_policy()
     if policy is None:
         return 0
-    rows = [{"user_id": p.id, "policy_version_id": policy.id, "acknowledged_at": now - timedelta(days=rng.randint(0, 90))}
+    rows = [{"user_id": p.id, "policy_version_id": policy.id,
+             "acknowledged_at": now - timedelta(days=rng.randint(0, 90))}
             for p in people if p.tiers or rng.random() < 0.4]
     if rows:
         insert_rows(PolicyAcknowledgement, rows)

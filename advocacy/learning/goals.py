@@ -10,16 +10,16 @@ goal without a measure, or whose measure has no function, shows the latest value
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from advocacy.core.db import db
-from advocacy.learning.models.goals import Goal
 from advocacy.core.organisation import User
+from advocacy.learning.models.goals import Goal
 from advocacy.learning.models.quizzes import Certification
 
 MeasureFunction = Callable[[Goal, datetime], "float | None"]

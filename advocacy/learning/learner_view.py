@@ -88,7 +88,11 @@ def load_courses(user_id: int, language: str, slug: str | None = None,
     record = record or learner_record(user_id)
     content = catalogue()
     chosen = content.courses if slug is None else [c for c in (content.course(slug),) if c is not None]
-    views = {c.id: CourseView(c, c.text_in(language)) for c in chosen if c.text_in(language)}
+    views = {}
+    for course in chosen:
+        text = course.text_in(language)
+        if text is not None:
+            views[course.id] = CourseView(course, text)
     if not views:
         return []
     read, resume = record.read, record.resume

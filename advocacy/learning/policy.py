@@ -6,9 +6,9 @@ from functools import cache
 from sqlalchemy import bindparam, select
 
 from advocacy.core.db import db
-from advocacy.learning.models.progress import PolicyAcknowledgement
-from advocacy.learning.models.policy import PolicyVersion
 from advocacy.learning.catalogue import catalogue
+from advocacy.learning.models.policy import PolicyVersion
+from advocacy.learning.models.progress import PolicyAcknowledgement
 
 
 def current_policy() -> PolicyVersion | None:

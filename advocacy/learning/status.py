@@ -7,21 +7,21 @@ Dashboards group it (GROUP BY department) or filter it; nothing loops over peopl
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, false, func, select
 
-from advocacy.core.orgchart import team_ids_query
-from advocacy.learning.models.courses import Course, Lesson
-from advocacy.learning.models.progress import LessonProgress, TierGrant
-from advocacy.learning.tiers import TIERS
 from advocacy.core.organisation import Department, User
-from advocacy.learning.models.quizzes import Certification
+from advocacy.core.orgchart import team_ids_query
 from advocacy.core.settings import organisation_settings
+from advocacy.learning.models.courses import Course, Lesson
+from advocacy.learning.models.progress import DueDate, LessonProgress, TierGrant
+from advocacy.learning.models.quizzes import Certification
 from advocacy.learning.rules.deadlines import DueFacts, default_due_date, default_due_passed_sql, due_passed_sql
 from advocacy.learning.rules.eligibility import assigned_sql
-from advocacy.learning.models.progress import DueDate
+from advocacy.learning.tiers import TIERS
 
 
 @dataclass(frozen=True)
@@ -85,15 +85,17 @@ def person_status(now: datetime, scope: Scope = Scope()):
         assigned = flag(assigned_sql(tier, advanced_department, granted.get(tier)))
         certified = func.coalesce(getattr(cert.c, f"{tier}_valid"), 0) == 1
         chosen = getattr(due.c, f"{tier}_due")
+        started = func.coalesce(getattr(progress.c, f"{tier}_started"), 0) == 1
         default_passed = default_due_passed_sql(
             tier, today, days, start_date=User.start_date, created_at=User.created_at,
             basic_passed_at=cert.c.basic_passed_at, advanced_department=advanced_department,
             advanced_granted_at=grant.c.advanced_granted_at, expert_granted_at=grant.c.expert_granted_at)
+        due_passed = due_passed_sql(chosen, default_passed, today)
         columns += [
             assigned.label(f"{tier}_assigned"),
             flag(certified).label(f"{tier}_certified"),
-            flag(and_(func.coalesce(getattr(progress.c, f"{tier}_started"), 0) == 1, ~certified)).label(f"{tier}_started"),
-            flag(and_(assigned == 1, ~certified, due_passed_sql(chosen, default_passed, today))).label(f"{tier}_overdue"),
+            flag(and_(started, ~certified)).label(f"{tier}_started"),
+            flag(and_(assigned == 1, ~certified, due_passed)).label(f"{tier}_overdue"),
             chosen.label(f"{tier}_due"),
         ]
     stmt = (
@@ -110,11 +112,11 @@ def person_status(now: datetime, scope: Scope = Scope()):
     return scope.apply(stmt, User.id).subquery("status")
 
 
-def due_dates_of(row, days: dict[str, int]) -> dict[str, date | None]:
+def due_dates_of(row, days: Mapping[str, int]) -> dict[str, date | None]:
     """A status row's due date per tier, by the rule over plain values (default_due_date)."""
     facts = DueFacts(row.start_date or row.created_at.date(), row.basic_passed_at, bool(row.advanced_department),
                      row.advanced_granted_at, row.expert_granted_at)
-    result = {}
+    result: dict[str, date | None] = {}
     for tier in TIERS:
         if not getattr(row, f"{tier}_assigned"):
             result[tier] = None

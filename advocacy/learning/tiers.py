@@ -1,4 +1,6 @@
 """The three tiers, in order. Each tier needs a valid certification of the tier below."""
+from flask_babel import gettext as _
+
 TIERS = ("basic", "advanced", "expert")
 TIER_CHECK = "tier IN ('basic', 'advanced', 'expert')"
 
@@ -14,6 +16,4 @@ def tier_rank(tier: str) -> int:
 
 def tier_label(tier: str) -> str:
     """The tier's name in the interface language."""
-    from flask_babel import gettext as _
-
     return {"basic": _("Basic"), "advanced": _("Advanced"), "expert": _("Expert")}.get(tier, tier)

@@ -4,11 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
-from advocacy.identity.guards import role_required
+from advocacy.core.audit import record
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, get_organisation
+from advocacy.identity.guards import role_required
 from advocacy.main.forms import OrganisationForm
-from advocacy.core.audit import record
 
 bp = Blueprint("main", __name__)
 

@@ -22,8 +22,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from advocacy.core.organisation import ROLES
-from advocacy.core.directory import valid_email
+from advocacy.core.people_rules import ROLES, valid_email
 
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = ("department", "manager_email", "start_date", "roles")

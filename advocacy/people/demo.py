@@ -11,8 +11,8 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from advocacy.core.demo import BATCH, DemoPerson, DemoRun, add_demo_step, insert_rows
 from advocacy.core.db import db
+from advocacy.core.demo import BATCH, DemoPerson, DemoRun, add_demo_step, insert_rows
 from advocacy.core.directory import create_user, find_user_by_email, get_or_create_department
 from advocacy.core.organisation import Department, User, UserRole, get_organisation
 from advocacy.identity.passwords import hash_password
@@ -63,7 +63,7 @@ def demo_logins(run: DemoRun) -> None:
 
 def synthetic_people(run: DemoRun) -> None:
     """Synthetic people up to run.employees, in every department, with their managers."""
-    existing = db.session.scalar(select(func.count(User.id)).where(User.email.like("person%@demo.example")))
+    existing = db.session.scalar(select(func.count(User.id)).where(User.email.like("person%@demo.example"))) or 0
     if existing >= run.employees:
         run.counts["people"] = 0
         return
@@ -88,10 +88,11 @@ def insert_people(numbers, departments, password_hash, rng, now) -> list[DemoPer
                      "start_date": (now - timedelta(days=days)).date(), "created_at": now - timedelta(days=days),
                      "session_token": hashlib.sha256(f"demo-{i}-{rng.random()}".encode()).hexdigest()})
     insert_rows(User, rows)
-    ids = {}
+    ids: dict[str, int] = {}
     for start in range(0, len(rows), BATCH):
         emails = [r["email"] for r in rows[start:start + BATCH]]
-        ids.update(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all())
+        for email, user_id in db.session.execute(select(User.email, User.id).where(User.email.in_(emails))):
+            ids[str(email)] = user_id
     by_id = {d.id: d for d in departments}
     people = [DemoPerson(ids[r["email"]], by_id[r["department_id"]], r["start_date"]) for r in rows]
     assign_managers(people)

@@ -17,10 +17,20 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from advocacy.core.db import db
 from advocacy.core.audit import record
-from advocacy.people.csv_check import Known, ParsedFile, Plan, PersonRow, Problem, check_managers, plan_import, read_people_csv, resulting_roles
+from advocacy.core.db import db
 from advocacy.core.organisation import Department, User, UserRole
+from advocacy.people.csv_check import (
+    Known,
+    ParsedFile,
+    PersonRow,
+    Plan,
+    Problem,
+    check_managers,
+    plan_import,
+    read_people_csv,
+    resulting_roles,
+)
 
 
 @dataclass
@@ -50,7 +60,7 @@ def known_people() -> dict[str, Known]:
     for user_id, role in db.session.execute(select(UserRole.user_id, UserRole.role)):
         roles.setdefault(user_id, set()).add(role)
     return {email: Known(email, name, department, manager_email, start, frozenset(roles.get(uid, {"employee"})))
-            for uid, email, name, department, manager_email, start in rows}
+            for uid, email, name, department, manager_email, start in rows if email is not None}
 
 
 def check_import(data: bytes, *, may_grant_admin: bool) -> CheckedImport:
@@ -111,9 +121,10 @@ def departments_by_name(names: set[str]) -> dict[str, Department]:
 
 
 def users_by_email(emails: set[str]) -> dict[str, User]:
-    found = {}
+    found: dict[str, User] = {}
     for chunk in chunks(sorted(emails), 500):  # keep IN lists within every database's limits
-        found.update({u.email: u for u in db.session.scalars(select(User).where(User.email.in_(chunk)))})
+        found.update({u.email: u for u in db.session.scalars(select(User).where(User.email.in_(chunk)))
+                      if u.email is not None})
     return found
 
 

@@ -2,13 +2,13 @@
 The export and the erasure themselves are core/privacy.py, with a part from every feature."""
 from __future__ import annotations
 
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.organisation import User
+
 
 def people_page(query: str, department_id: int | None, page: int):
     stmt = select(User).where(User.erased_at.is_(None)).order_by(User.name, User.id)

@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from advocacy.identity.guards import role_required
 from advocacy.core.db import db
-from advocacy.core.privacy import erase_person, export_as_json
-from advocacy.identity.invitations import invite_people
-from advocacy.people import importing as imports, privacy
-from advocacy.people.forms import ImportApplyForm, ImportUploadForm, PrivacyForm
 from advocacy.core.organisation import Department, User, get_organisation
+from advocacy.core.privacy import erase_person, export_as_json
+from advocacy.identity.guards import role_required
+from advocacy.identity.invitations import invite_people
+from advocacy.people import importing as imports
+from advocacy.people import privacy
+from advocacy.people.forms import ImportApplyForm, ImportUploadForm, PrivacyForm
 
 bp = Blueprint("people", __name__)
 

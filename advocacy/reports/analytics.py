@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
+from advocacy.core.db import db
+from advocacy.core.organisation import Department, User
+from advocacy.feed import stats
+from advocacy.feed.models import Click, Post, Share, TrackedLink
 from advocacy.learning.goals import current_value
 from advocacy.learning.models.goals import Goal
-from advocacy.core.db import db
-from advocacy.feed.models import Click, Post, Share, TrackedLink
-from advocacy.core.organisation import Department, User
 from advocacy.learning.models.quizzes import Certification
 from advocacy.reports.hr import percent
 
@@ -43,12 +44,6 @@ def valid_certified_ids(now: datetime):
     return select(Certification.user_id).where(Certification.is_valid_at(now)).distinct()
 
 
-def sharer_ids(period: Period):
-    return (select(Share.user_id)
-            .where(Share.user_id.is_not(None), Share.shared_at >= period.since, Share.shared_at < period.until)
-            .distinct())
-
-
 def current_people():
     return (User.active.is_(True), User.erased_at.is_(None))
 
@@ -57,7 +52,7 @@ def current_people():
 
 def headline(period: Period) -> dict:
     certified = valid_certified_ids(period.until).subquery()
-    sharers = sharer_ids(period).subquery()
+    sharers = stats.sharers_query(period.since, period.until).subquery()
     row = db.session.execute(
         select(func.count(certified.c.user_id).label("certified"),
                func.count(sharers.c.user_id).label("advocates"))
@@ -65,10 +60,8 @@ def headline(period: Period) -> dict:
         .outerjoin(sharers, and_(sharers.c.user_id == User.id, certified.c.user_id.is_not(None)))
         .where(*current_people())
     ).one()
-    shares = db.session.scalar(select(func.count(Share.id)).where(Share.shared_at >= period.since,
-                                                                  Share.shared_at < period.until))
-    clicks = db.session.scalar(select(func.count(Click.id)).where(Click.clicked_at >= period.since,
-                                                                  Click.clicked_at < period.until))
+    shares = stats.count_shares(period.since, period.until)
+    clicks = stats.count_clicks(period.since, period.until)
     return {"certified": row.certified, "advocates": row.advocates,
             "participation": percent(row.advocates, row.certified), "shares": shares, "clicks": clicks,
             "click_rate": click_rate(clicks, shares)}
@@ -80,23 +73,6 @@ def active_advocates(now: datetime, days: int = 30) -> int:
 
 
 # -- by network, department and post --------------------------------------------------------------
-
-def shares_by(key, period: Period, *joins):
-    stmt = select(key.label("key"), func.count(Share.id)).select_from(Share)
-    for target, on in joins:
-        stmt = stmt.outerjoin(target, on)
-    stmt = stmt.where(Share.shared_at >= period.since, Share.shared_at < period.until).group_by(key)
-    return dict(db.session.execute(stmt).all())
-
-
-def clicks_by(key, period: Period, *joins):
-    stmt = select(key.label("key"), func.count(Click.id)).select_from(Click).join(TrackedLink,
-                                                                                   TrackedLink.id == Click.link_id)
-    for target, on in joins:
-        stmt = stmt.outerjoin(target, on)
-    stmt = stmt.where(Click.clicked_at >= period.since, Click.clicked_at < period.until).group_by(key)
-    return dict(db.session.execute(stmt).all())
-
 
 def merged(shares: dict, clicks: dict, order=None) -> list[dict]:
     keys = sorted(shares.keys() | clicks.keys(), key=order or (lambda k: (-clicks.get(k, 0), str(k))))
@@ -121,7 +97,7 @@ def by_network(period: Period, post_id: int | None = None) -> list[dict]:
 
 def by_department_for_post(period: Period, post_id: int) -> list[dict]:
     """A post's shares and clicks by the sharer's department (two queries)."""
-    names = department_names()
+    names = stats.department_names()
     shares = dict(db.session.execute(
         select(User.department_id, func.count(Share.id)).select_from(Share).outerjoin(User, User.id == Share.user_id)
         .where(Share.post_id == post_id, Share.shared_at >= period.since, Share.shared_at < period.until)
@@ -137,15 +113,11 @@ def by_department_for_post(period: Period, post_id: int) -> list[dict]:
     return rows
 
 
-def department_names() -> dict[int, str]:
-    return dict(db.session.execute(select(Department.id, Department.name)).all())
-
-
 def by_department(period: Period) -> list[dict]:
     """Per department: people, certified, who shared, shares, clicks, and the gap between training
     and sharing (three queries)."""
     certified = valid_certified_ids(period.until).subquery()
-    sharers = sharer_ids(period).subquery()
+    sharers = stats.sharers_query(period.since, period.until).subquery()
     people = db.session.execute(
         select(User.department_id, Department.name, func.count(User.id).label("people"),
                func.count(certified.c.user_id).label("certified"), func.count(sharers.c.user_id).label("sharing"))
@@ -153,8 +125,8 @@ def by_department(period: Period) -> list[dict]:
         .outerjoin(certified, certified.c.user_id == User.id).outerjoin(sharers, sharers.c.user_id == User.id)
         .where(*current_people()).group_by(User.department_id, Department.name).order_by(Department.name)
     ).all()
-    shares = shares_by(User.department_id, period, (User, User.id == Share.user_id))
-    clicks = clicks_by(User.department_id, period, (User, User.id == TrackedLink.user_id))
+    shares = stats.shares_by(User.department_id, period.since, period.until, (User, User.id == Share.user_id))
+    clicks = stats.clicks_by(User.department_id, period.since, period.until, (User, User.id == TrackedLink.user_id))
     rows = []
     for p in people:
         s, c = shares.get(p.department_id, 0), clicks.get(p.department_id, 0)
@@ -178,7 +150,8 @@ def training_gap(certified: int, sharing: int, people: int) -> str | None:
 
 def by_post(period: Period, limit: int = 50) -> list[dict]:
     """The posts shared or clicked in the period, most clicked first (three queries)."""
-    rows = merged(shares_by(Share.post_id, period), clicks_by(TrackedLink.post_id, period))[:limit]
+    shares = stats.shares_by(Share.post_id, period.since, period.until)
+    rows = merged(shares, stats.clicks_by(TrackedLink.post_id, period.since, period.until))[:limit]
     titles = dict(db.session.execute(select(Post.id, Post.title).where(Post.id.in_([r["key"] for r in rows]))).all()) \
         if rows else {}
     for row in rows:

@@ -2,15 +2,15 @@
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
-from advocacy.identity.guards import role_required
+from advocacy.core.charts import bar_chart, progress_chart
 from advocacy.core.clock import utcnow
+from advocacy.core.csvexport import csv_response
 from advocacy.core.db import db
 from advocacy.feed.forms import NETWORK_LABELS
 from advocacy.feed.models import Post
+from advocacy.identity.guards import role_required
 from advocacy.reports import analytics
 from advocacy.reports.analytics import PERIODS, Period
-from advocacy.core.charts import bar_chart, progress_chart
-from advocacy.core.csvexport import csv_response
 from advocacy.reports.routes import bp
 
 
@@ -75,8 +75,8 @@ def analytics_post_csv(post_id):
             for r in analytics.by_network(period, post.id)]
     rows += [["department", r["department"] or "(none)", r["shares"], r["clicks"], r["click_rate"]]
              for r in analytics.by_department_for_post(period, post.id)]
-    return csv_response(f"post-{post.id}-{period.days}-days.csv", ["by", "name", "shares", "clicks", "clicks per share"],
-                        rows)
+    header = ["by", "name", "shares", "clicks", "clicks per share"]
+    return csv_response(f"post-{post.id}-{period.days}-days.csv", header, rows)
 
 
 def network_csv(period):

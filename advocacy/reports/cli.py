@@ -6,8 +6,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from advocacy.core.clock import utcnow
-from advocacy.reports.reminders import describe, reminders_due, send_reminders
 from advocacy.reports.digest import digests_due, send_digests
+from advocacy.reports.reminders import describe, reminders_due, send_reminders
 
 reminders_cli = AppGroup("reminders", help="Remind people of overdue training, expiring certifications and the policy.")
 digest_cli = AppGroup("digest", help="The weekly digest of new posts.")

@@ -18,13 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from advocacy.core.clock import utcnow
-from advocacy.learning.models.progress import PolicyAcknowledgement
-from advocacy.learning.policy import current_policy
 from advocacy.core.db import db
-from advocacy.feed.models import Post
 from advocacy.core.mail import absolute_url, build_message
 from advocacy.core.organisation import User
+from advocacy.feed.models import Post
+from advocacy.feed.visibility import reaches
+from advocacy.learning.models.progress import PolicyAcknowledgement
 from advocacy.learning.models.quizzes import Certification
+from advocacy.learning.policy import current_policy
 from advocacy.reports.models import ReminderLog
 from advocacy.reports.reminders import send_once, week_of
 
@@ -75,10 +76,9 @@ def digest_since(now: datetime) -> datetime:
 
 
 def new_live_posts(since: datetime, now: datetime) -> list:
-    return db.session.scalars(
+    return list(db.session.scalars(
         select(Post).options(selectinload(Post.departments))
-        .where(Post.is_live_at(now), Post.publish_at > since).order_by(Post.publish_at, Post.id)
-    ).all()
+        .where(Post.is_live_at(now), Post.publish_at > since).order_by(Post.publish_at, Post.id)))
 
 
 def certified_recipients(now: datetime) -> dict[int, Recipient]:
@@ -104,19 +104,15 @@ def certified_recipients(now: datetime) -> dict[int, Recipient]:
     return {k: v for k, v in recipients.items() if k not in done}
 
 
-def post_visible_to(post, recipient: Recipient) -> bool:
-    """The feed's rule for one post (feed/visibility.py): the tier held, the department targeted."""
-    departments = {d.id for d in post.departments}
-    return post.min_tier in recipient.tiers and (not departments or recipient.department_id in departments)
-
-
 def digests_due(now: datetime) -> list[Recipient]:
     posts = new_live_posts(digest_since(now), now)
     if not posts:
         return []
     recipients = certified_recipients(now)
     for recipient in recipients.values():
-        recipient.posts = [post for post in posts if post_visible_to(post, recipient)]
+        recipient.posts = [post for post in posts
+                           if reaches(post.min_tier, [d.id for d in post.departments], recipient.tiers,
+                                      recipient.department_id)]
     return sorted((r for r in recipients.values() if r.posts), key=lambda r: r.email)
 
 
@@ -124,7 +120,7 @@ def send_digests(recipients: list[Recipient], now: datetime) -> tuple[int, list[
     sent, failed = 0, []
     for recipient in recipients:
         claim = ReminderLog(user_id=recipient.id, kind="digest", subject="weekly", period=week_of(now), sent_at=now)
-        outcome = send_once([claim], lambda: digest_mail(recipient))
+        outcome = send_once([claim], lambda recipient=recipient: digest_mail(recipient))
         sent += outcome == "sent"
         if outcome == "failed":
             failed.append(recipient.email)
@@ -138,6 +134,6 @@ def digest_mail(recipient: Recipient):
         subject = _("New to share this week: %(n)d posts", n=len(posts)) if len(posts) > 1 else \
             _("New to share this week: %(title)s", title=posts[0][0])
         body = render_template("reports/mail_digest.txt", recipient=recipient, posts=posts, unsubscribe=link)
-    return build_message(recipient.email, subject, body,
-                         headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return build_message(recipient.email, subject, body, headers=headers)
 

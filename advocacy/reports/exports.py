@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import abort
 
 from advocacy.core.clock import utcnow
+from advocacy.core.csvexport import csv_response
 from advocacy.core.display import zone_name
+from advocacy.learning.status import Scope
 from advocacy.learning.tiers import TIERS
 from advocacy.reports import hr
-from advocacy.core.csvexport import csv_response
-from advocacy.learning.status import Scope
 
 
 def completion_csv(scope: Scope):

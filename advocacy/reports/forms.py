@@ -3,8 +3,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
-from advocacy.learning.tiers import TIERS, tier_label
 from advocacy.core.forms import Form
+from advocacy.learning.tiers import TIERS, tier_label
 
 
 class DueDateForm(Form):

@@ -6,14 +6,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
-from advocacy.learning.models.progress import PolicyAcknowledgement
-from advocacy.learning.models.policy import PolicyVersion
-from advocacy.learning.tiers import TIERS
 from advocacy.core.db import db
 from advocacy.core.organisation import User
-from advocacy.learning.models.quizzes import Certification
 from advocacy.core.settings import organisation_settings
+from advocacy.learning.models.policy import PolicyVersion
+from advocacy.learning.models.progress import PolicyAcknowledgement
+from advocacy.learning.models.quizzes import Certification
 from advocacy.learning.status import Scope, due_dates_of, flag, person_status
+from advocacy.learning.tiers import TIERS
 
 EXPIRY_WINDOW = timedelta(days=30)
 
@@ -24,6 +24,8 @@ class MatrixRow:
     department_id: int | None
     people: int
     cells: dict = field(default_factory=dict)  # tier -> {assigned, certified, started, overdue, percent}
+    total: bool = False      # the last row: every department together
+    people_overdue: int = 0  # people with at least one overdue tier
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -58,9 +60,8 @@ def matrix_row(department, department_id, people, values, total=False) -> Matrix
     row.total = total
     row.people_overdue = int(values["people_overdue"] or 0)
     for tier in TIERS:
-        cell = {what: int(values[f"{tier}_{what}"] or 0) for what in ("assigned", "certified", "started", "overdue")}
-        cell["percent"] = percent(cell["certified"], cell["assigned"])
-        row.cells[tier] = cell
+        counts = {what: int(values[f"{tier}_{what}"] or 0) for what in ("assigned", "certified", "started", "overdue")}
+        row.cells[tier] = {**counts, "percent": percent(counts["certified"], counts["assigned"])}
     return row
 
 
@@ -105,7 +106,7 @@ def policy_coverage(scope: Scope):
     if scope.department_id is not None:
         people = people.where(User.department_id == scope.department_id)
     people = people.subquery("people")
-    headcount = db.session.scalar(select(func.count()).select_from(people))
+    headcount = db.session.scalar(select(func.count()).select_from(people)) or 0
     rows = db.session.execute(
         select(PolicyVersion.version, PolicyVersion.title, PolicyVersion.created_at,
                func.count(people.c.id).label("acknowledged"))

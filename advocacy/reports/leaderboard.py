@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from advocacy.core.db import db
-from advocacy.feed.models import Share
 from advocacy.core.organisation import Department, User
+from advocacy.feed.models import Share
 
 WINDOW = timedelta(days=30)
 SIZE = 20

@@ -7,10 +7,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advocacy.core.clock import UTCDateTime, utcnow
-from advocacy.core.db import db
+from advocacy.core.db import Model
 
 
-class ReminderLog(db.Model):
+class ReminderLog(Model):
     """One reminder (or digest) sent to one person. The unique key is the promise that the same
     reminder never goes out twice within its interval: two cron runs at once cannot both insert
     it, and a failed send rolls its row back so the next run tries again.

@@ -5,15 +5,15 @@ from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from advocacy.identity.guards import role_required
+from advocacy.core.audit import AuditEntry
 from advocacy.core.clock import utcnow
-from advocacy.core.extensions import csrf
-from advocacy.core.db import db
-from advocacy.core.organisation import get_organisation
 from advocacy.core.csvexport import csv_response
+from advocacy.core.db import db
+from advocacy.core.extensions import csrf
+from advocacy.core.organisation import get_organisation
+from advocacy.identity.guards import role_required
 from advocacy.reports.digest import unsubscribe, user_from_token
 from advocacy.reports.leaderboard import leaderboard_rows
-from advocacy.core.audit import AuditEntry
 from advocacy.reports.routes import bp
 
 
@@ -34,8 +34,8 @@ def audit_log():
 def audit_csv():
     entries = db.session.scalars(audit_query()).all()
     # The audit export stays in UTC, as server and proxy logs are, so the two line up.
-    rows = [[e.at.strftime("%Y-%m-%d %H:%M"), e.actor.display_name if e.actor else "", e.action, e.subject.display_name if e.subject else "",
-             e.detail] for e in entries]
+    rows = [[e.at.strftime("%Y-%m-%d %H:%M"), e.actor.display_name if e.actor else "", e.action,
+             e.subject.display_name if e.subject else "", e.detail] for e in entries]
     return csv_response(f"audit-{utcnow():%Y-%m-%d}.csv", ["when (UTC)", "who", "action", "about", "detail"], rows)
 
 

@@ -19,17 +19,17 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from advocacy.learning.models.progress import PolicyAcknowledgement
-from advocacy.learning.policy import current_policy
-from advocacy.learning.tiers import TIERS
 from advocacy.core.db import db
 from advocacy.core.mail import absolute_url, build_message, deliver_now
-from advocacy.core.transaction import unit_of_work
 from advocacy.core.organisation import User
-from advocacy.learning.models.quizzes import Certification
 from advocacy.core.settings import organisation_settings
-from advocacy.reports.models import ReminderLog
+from advocacy.core.transaction import unit_of_work
+from advocacy.learning.models.progress import PolicyAcknowledgement
+from advocacy.learning.models.quizzes import Certification
+from advocacy.learning.policy import current_policy
 from advocacy.learning.status import Scope, due_dates_of, person_status
+from advocacy.learning.tiers import TIERS
+from advocacy.reports.models import ReminderLog
 
 SOON, VERY_SOON = timedelta(days=30), timedelta(days=7)
 
@@ -140,7 +140,7 @@ def send_reminders(people: list[Person], now: datetime) -> tuple[int, list[str]]
     for person in people:
         claims = [ReminderLog(user_id=person.id, kind=r.kind, subject=r.subject, period=r.period, sent_at=now)
                   for r in person.reminders]
-        outcome = send_once(claims, lambda: reminder_mail(person))
+        outcome = send_once(claims, lambda person=person: reminder_mail(person))
         sent += outcome == "sent"
         if outcome == "failed":
             failed.append(person.email)

@@ -5,17 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from advocacy.identity.guards import person_in_reach_or_404, role_required
-from advocacy.core.orgchart import team_ids
-from advocacy.core.directory import normalise_email
+from advocacy.core.charts import bar_chart
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, User
-from advocacy.reports import exports, hr, transcript as transcripts
-from advocacy.core.charts import bar_chart
+from advocacy.core.orgchart import team_ids
+from advocacy.core.people_rules import normalise_email
+from advocacy.identity.guards import person_in_reach_or_404, role_required
 from advocacy.learning.services.due_dates import set_due_date
-from advocacy.reports.forms import DueDateForm
 from advocacy.learning.status import Scope
+from advocacy.reports import exports, hr
+from advocacy.reports import transcript as transcripts
+from advocacy.reports.forms import DueDateForm
 
 bp = Blueprint("reports", __name__)
 

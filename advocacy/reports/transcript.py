@@ -6,14 +6,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from advocacy.learning.models.courses import Course, Lesson, LessonVersion
-from advocacy.learning.models.progress import LessonProgress, PolicyAcknowledgement
-from advocacy.learning.models.policy import PolicyVersion
-from advocacy.learning.tiers import TIERS
 from advocacy.core.db import db
-from advocacy.learning.models.quizzes import Attempt, Certification
 from advocacy.core.settings import organisation_settings
+from advocacy.learning.models.courses import Course, Lesson, LessonVersion
+from advocacy.learning.models.policy import PolicyVersion
+from advocacy.learning.models.progress import LessonProgress, PolicyAcknowledgement
+from advocacy.learning.models.quizzes import Attempt, Certification
 from advocacy.learning.status import Scope, due_dates_of, person_status
+from advocacy.learning.tiers import TIERS
 
 
 def tier_summary(person, now: datetime) -> list[dict]:

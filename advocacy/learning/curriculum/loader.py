@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from advocacy.core.i18n import REFERENCE_LANGUAGE
 from advocacy.learning.curriculum.errors import ContentError
 from advocacy.learning.curriculum.frontmatter import Document, Fields, key_lines, read_document, read_toml
 from advocacy.learning.tiers import TIERS
 
-REFERENCE_LANGUAGE = "en"
 # /courses/<slug>/quiz belongs to the quizzes feature, so no lesson may take that name.
 RESERVED_LESSON_SLUGS = {"quiz"}
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -131,7 +132,7 @@ def read_lesson(path: Path, display: str, position: int, slug: str, errors) -> L
     if not doc.body.strip():
         errors.append(ContentError(display, 1, "the lesson has no text after the front matter"))
         return None
-    if not fields.ok:
+    if not fields.ok or minutes is None:
         return None
     return LessonSource(slug, position, title, minutes, goals, doc.body, display)
 
@@ -174,7 +175,7 @@ def read_course(root: Path, folder: Path, errors) -> CourseSource | None:
         return None
     fields = Fields(doc, errors)
     fields.no_unknown_keys(COURSE_KEYS)
-    values = dict(
+    values: dict[str, Any] = dict(
         slug=fields.slug(), tier=fields.choice("tier", TIERS), order=fields.integer("order"),
         title=fields.text("title", max_length=200), summary=fields.text("summary"),
         minutes=fields.integer("minutes", minimum=1, maximum=6000), goals=fields.slug_list("goals"),
@@ -211,7 +212,7 @@ def goal_blocks(lines: list[str]) -> list[int]:
 def read_goal(doc: Document, entry: dict, errors, reference: bool) -> GoalSource | None:
     fields = Fields(doc, errors, meta=entry)
     fields.no_unknown_keys(GOAL_KEYS)
-    values = dict(
+    values: dict[str, Any] = dict(
         slug=fields.slug(), name=fields.text("name", max_length=200), why=fields.text("why"),
         kpi=fields.text("kpi", max_length=200), unit=fields.text("unit", required=False, max_length=40),
         measure=fields.choice("measure", MEASURES, required=False),
@@ -263,7 +264,7 @@ def read_policy(root: Path, path: Path, errors) -> PolicySource | None:
     if not doc.body.strip():
         errors.append(ContentError(display, 1, "the policy has no text after the front matter"))
         return None
-    if not fields.ok:
+    if not fields.ok or version is None:
         return None
     return PolicySource(version, title, summary, doc.body, display, doc.line_of("version"))
 
@@ -349,5 +350,5 @@ def check_goal_translations(goals: dict[str, GoalSource], english: dict[str, Goa
         for key in GOAL_NUMBERS:
             value = getattr(goal, key)
             if value is not None and value != getattr(english[slug], key):
-                errors.append(ContentError(goal.path, goal.line,
-                                           f"goal {slug!r}: `{key}` differs from en/goals.toml; numbers come from English"))
+                message = f"goal {slug!r}: `{key}` differs from en/goals.toml; numbers come from English"
+                errors.append(ContentError(goal.path, goal.line, message))

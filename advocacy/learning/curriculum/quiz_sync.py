@@ -17,11 +17,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from advocacy.core.clock import utcnow
-from advocacy.learning.curriculum.errors import ContentError
 from advocacy.core.db import db
-from advocacy.learning.rules.grading import GRADABLE_TYPES, QuizSettings
 from advocacy.learning.banks.gift import GiftError, Question, parse_gift_file, question_to_dict
+from advocacy.learning.curriculum.errors import ContentError
 from advocacy.learning.models.quizzes import Quiz, QuizQuestion, QuizVersion
+from advocacy.learning.rules.grading import GRADABLE_TYPES, QuizSettings
 
 # key: (kind, minimum, maximum, required)
 SETTINGS = {
@@ -183,6 +183,6 @@ def sync_quiz(course, quiz_path: Path | None, settings: dict, language: str, err
     if parsed is not None and len(errors) == before and len(questions) < parsed.questions:
         errors.append(ContentError(str(quiz_path), 1, f"the pool has {len(questions)} questions but course.md "
                                                       f"draws {parsed.questions} per attempt"))
-    if len(errors) > before:
+    if len(errors) > before or parsed is None:
         return 0
     return _store(course, language, parsed, questions)

@@ -18,10 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from advocacy.core.clock import utcnow
-from advocacy.learning.curriculum.errors import ContentError
 from advocacy.core.db import db
+from advocacy.learning.curriculum.errors import ContentError
+from advocacy.learning.curriculum.loader import (
+    REFERENCE_LANGUAGE,
+    CourseSource,
+    GoalSource,
+    LanguageContent,
+    LessonSource,
+    read_content,
+)
 from advocacy.learning.curriculum.quiz_sync import sync_quiz
-from advocacy.learning.curriculum.loader import REFERENCE_LANGUAGE, CourseSource, GoalSource, LanguageContent, LessonSource, read_content
 from advocacy.learning.models.courses import Course, CourseText, Lesson, LessonVersion
 from advocacy.learning.models.goals import Goal, GoalText
 from advocacy.learning.models.policy import PolicyText, PolicyVersion
@@ -123,7 +130,8 @@ def sync_goal_texts(goal: Goal, tree: dict[str, LanguageContent], slug: str) -> 
 def sync_policy(tree: dict[str, LanguageContent], errors: list[ContentError]) -> int:
     """A policy version never changes once people can acknowledge it: a new text needs a new
     `version`. Translations attach to the version number their file names."""
-    versions = {p.version: p for p in db.session.scalars(select(PolicyVersion).options(selectinload(PolicyVersion.texts)))}
+    versions = {p.version: p
+                for p in db.session.scalars(select(PolicyVersion).options(selectinload(PolicyVersion.texts)))}
     changed = 0
     english = tree[REFERENCE_LANGUAGE].policy
     if english is not None:
@@ -188,11 +196,13 @@ def sync_courses(tree: dict[str, LanguageContent], goals: dict[str, Goal], now: 
             course.retired_at = now
             changed += 1
     for slug, source in english.items():
-        course = courses.get(slug)
-        if course is None:
+        known = courses.get(slug)
+        if known is None:
             course = Course(slug=slug, tier=source.tier, order=source.order)
             db.session.add(course)
             changed += 1
+        else:
+            course = known
         changed += assign(course, dict(tier=source.tier, order=source.order, retired_at=None))
         changed += sync_links(course, "goals", [goals[g] for g in dict.fromkeys(source.goals)])
         db.session.flush()
@@ -236,7 +246,7 @@ def sync_course_texts(course: Course, tree: dict[str, LanguageContent]) -> int:
 
 
 def sync_lessons(course: Course, tree: dict[str, LanguageContent], goals: dict[str, Goal], now: datetime) -> int:
-    lessons = {l.slug: l for l in db.session.scalars(
+    lessons = {lesson.slug: lesson for lesson in db.session.scalars(
         select(Lesson).where(Lesson.course_id == course.id).options(selectinload(Lesson.goals)))}
     current = {(v.lesson_id, v.language): v for v in db.session.scalars(
         select(LessonVersion).join(Lesson).where(Lesson.course_id == course.id, LessonVersion.current))}
@@ -247,11 +257,13 @@ def sync_lessons(course: Course, tree: dict[str, LanguageContent], goals: dict[s
             lesson.retired_at = now  # progress and versions stay; the reader no longer shows it
             changed += 1
     for slug, source in sources.items():
-        lesson = lessons.get(slug)
-        if lesson is None:
+        known_lesson = lessons.get(slug)
+        if known_lesson is None:
             lesson = Lesson(course=course, slug=slug, position=source.position)
             db.session.add(lesson)
             changed += 1
+        else:
+            lesson = known_lesson
         changed += assign(lesson, dict(position=source.position, retired_at=None))
         changed += sync_links(lesson, "goals", [goals[g] for g in dict.fromkeys(source.goals)])
         db.session.flush()

@@ -8,12 +8,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.core.clock import UTCDateTime, utcnow
-from advocacy.core.db import db
+from advocacy.core.db import Model, db
 from advocacy.learning.tiers import TIER_CHECK
 
 if TYPE_CHECKING:
@@ -33,7 +45,7 @@ lesson_goal = Table(
 )
 
 
-class Course(db.Model):
+class Course(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     tier: Mapped[str] = mapped_column(String(10), index=True)
@@ -52,7 +64,7 @@ class Course(db.Model):
         return by_language.get(language) or by_language.get("en")
 
 
-class CourseText(db.Model):
+class CourseText(Model):
     """A course's words in one language, from content/<language>/<folder>/course.md."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +84,7 @@ class CourseText(db.Model):
     __table_args__ = (UniqueConstraint("course_id", "language"),)
 
 
-class Lesson(db.Model):
+class Lesson(Model):
     """A lesson's identity in its course (slug and place). Its words live in LessonVersion."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +99,7 @@ class Lesson(db.Model):
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
 
-class LessonVersion(db.Model):
+class LessonVersion(Model):
     """One version of a lesson in one language. Exactly one per lesson and language is current."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,10 +8,10 @@ from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.core.clock import UTCDateTime, utcnow
-from advocacy.core.db import db
+from advocacy.core.db import Model
 
 
-class Goal(db.Model):
+class Goal(Model):
     """A goal of the social strategy, with its KPI measured against a baseline."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +46,7 @@ class Goal(db.Model):
     )
 
 
-class GoalText(db.Model):
+class GoalText(Model):
     """A goal's words in a language other than English (from content/<language>/goals.toml)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,7 +62,7 @@ class GoalText(db.Model):
     __table_args__ = (UniqueConstraint("goal_id", "language"),)
 
 
-class GoalMeasurement(db.Model):
+class GoalMeasurement(Model):
     """A KPI value entered by hand, with the date it was measured."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

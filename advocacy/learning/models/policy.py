@@ -7,10 +7,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.core.clock import UTCDateTime, utcnow
-from advocacy.core.db import db
+from advocacy.core.db import Model
 
 
-class PolicyVersion(db.Model):
+class PolicyVersion(Model):
     """One version of the social media policy. The highest version number is the current one."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,7 +35,7 @@ class PolicyVersion(db.Model):
         return self
 
 
-class PolicyText(db.Model):
+class PolicyText(Model):
     """A translation of one policy version (content/<language>/policy.md with the same version)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

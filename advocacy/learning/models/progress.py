@@ -8,13 +8,13 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.core.clock import UTCDateTime, utcnow
-from advocacy.core.db import db
+from advocacy.core.db import Model
 from advocacy.learning.models.courses import Lesson, LessonVersion
 from advocacy.learning.models.policy import PolicyVersion
 from advocacy.learning.tiers import TIER_CHECK
 
 
-class LessonProgress(db.Model):
+class LessonProgress(Model):
     """A person marked a lesson done ("Done, next"), and which version they had read."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,7 +29,7 @@ class LessonProgress(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
 
 
-class CourseResume(db.Model):
+class CourseResume(Model):
     """The lesson a person last opened in a course, so any device picks up where they left off."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class CourseResume(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
 
 
-class PolicyAcknowledgement(db.Model):
+class PolicyAcknowledgement(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     policy_version_id: Mapped[int] = mapped_column(ForeignKey("policy_version.id", ondelete="CASCADE"), index=True)
@@ -52,7 +52,7 @@ class PolicyAcknowledgement(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "policy_version_id"),)
 
 
-class TierGrant(db.Model):
+class TierGrant(Model):
     """Permission to take a tier beyond one's department: advanced assigned by HR, expert
     requested by the person and approved by marketing. status: requested | approved | declined."""
 
@@ -74,7 +74,7 @@ class TierGrant(db.Model):
     )
 
 
-class DueDate(db.Model):
+class DueDate(Model):
     """A due date HR set for one person and tier, replacing the organisation's default."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,17 +10,17 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint)
+from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.core.clock import UTCDateTime, utcnow
-from advocacy.learning.models.courses import Course
-from advocacy.learning.tiers import TIER_CHECK
-from advocacy.core.db import db
+from advocacy.core.db import Model, db
 from advocacy.core.organisation import User
+from advocacy.learning.models.courses import Course
 from advocacy.learning.rules.grading import GRADABLE_TYPES, QuizSettings
 from advocacy.learning.rules.validity import is_valid, valid_sql
+from advocacy.learning.tiers import TIER_CHECK
 
 GRADABLE_CHECK = "type IN (" + ", ".join(f"'{t}'" for t in GRADABLE_TYPES) + ")"
 
@@ -29,7 +29,7 @@ def new_verification_code() -> str:
     return secrets.token_urlsafe(12)
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     """The quiz of one course in one language; its newest version is the one people take."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,7 +45,7 @@ class Quiz(db.Model):
     __table_args__ = (UniqueConstraint("course_id", "language"),)
 
 
-class QuizVersion(db.Model):
+class QuizVersion(Model):
     """The pool and settings of a quiz as loaded by one `flask content sync`."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,7 +80,7 @@ class QuizVersion(db.Model):
                             self.cooldown_hours, self.time_limit_minutes, self.valid_months)
 
 
-class QuizQuestion(db.Model):
+class QuizQuestion(Model):
     """One question of a version's pool. `data` is the parsed question (answers, fractions,
     feedback) and never leaves the server before an attempt is submitted. `key` is a hash of the
     question's content: the same question keeps its key across versions, so "seen" carries over."""
@@ -102,7 +102,7 @@ class QuizQuestion(db.Model):
     )
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One try at a quiz. `items` holds the drawn questions in display order with the per-attempt
     option tokens the form uses; `results` the graded responses, once submitted."""
 
@@ -139,7 +139,7 @@ class Attempt(db.Model):
         return self.submitted_at is None
 
 
-class Certification(db.Model):
+class Certification(Model):
     """A person's pass of a tier. Recertifying extends expires_at on the same row."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,7 +171,7 @@ class Certification(db.Model):
     def is_valid_at(self, now: datetime) -> bool:
         return is_valid(self.passed_at, self.expires_at, self.revoked_at, now)
 
-    @is_valid_at.expression
+    @is_valid_at.expression  # type: ignore[no-redef]
     def is_valid_at(cls, now):
         return valid_sql(cls.passed_at, cls.expires_at, cls.revoked_at, now)
 

@@ -1,5 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, EmailField, FloatField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    EmailField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from advocacy.core.forms import Form
@@ -21,9 +30,11 @@ class GoalForm(Form):
     name = StringField(_l("Goal"), validators=[DataRequired(), Length(max=200)])
     why = TextAreaField(_l("Why it matters"), validators=[DataRequired(), Length(max=2000)])
     kpi = StringField(_l("KPI: how we measure it"), validators=[DataRequired(), Length(max=200)])
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)], description=_l("For example: clicks, people, hours."))
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)],
+                       description=_l("For example: clicks, people, hours."))
     measure = SelectField(_l("Where the current value comes from"), choices=MEASURE_CHOICES)
-    baseline = FloatField(_l("Baseline"), validators=[InputRequired()], description=_l("The value before the programme."))
+    baseline = FloatField(_l("Baseline"), validators=[InputRequired()],
+                          description=_l("The value before the programme."))
     baseline_date = DateField(_l("Baseline measured on"), validators=[InputRequired()])
     target = FloatField(_l("Target"), validators=[InputRequired()])
 

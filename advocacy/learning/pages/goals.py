@@ -5,12 +5,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from advocacy.identity.guards import role_required
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
-from advocacy.learning.pages.forms import GoalForm, MeasurementForm
+from advocacy.identity.guards import role_required
 from advocacy.learning.goals import current_value
 from advocacy.learning.models.goals import Goal
+from advocacy.learning.pages.forms import GoalForm, MeasurementForm
 from advocacy.learning.pages.lessons import bp, reading_language
 from advocacy.learning.services.goals import add_measurement, create_goal, restore_goal, retire_goal, update_goal
 

@@ -9,18 +9,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from advocacy.core.clock import utcnow
-from advocacy.core.transaction import writes_on_get
 from advocacy.core.markdown import render
-from advocacy.learning.standing import eligibility_for
-from advocacy.learning.standing import eligibility_from
-from advocacy.learning.home import home_for
+from advocacy.core.transaction import writes_on_get
 from advocacy.learning.catalogue import catalogue
+from advocacy.learning.home import home_for
 from advocacy.learning.learner_view import CourseView, load_courses
-from advocacy.learning.rules.validity import states_from
 from advocacy.learning.record import LearnerRecord, learner_record
-from advocacy.learning.tiers import tier_label
+from advocacy.learning.rules.validity import states_from
 from advocacy.learning.services.reading import mark_lesson_read, remember_lesson_opened
 from advocacy.learning.services.tiers import request_expert
+from advocacy.learning.standing import eligibility_for, eligibility_from
+from advocacy.learning.tiers import tier_label
 
 bp = Blueprint("courses", __name__)
 bp.add_app_template_global(tier_label, "tier_label")

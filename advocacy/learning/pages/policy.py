@@ -6,16 +6,17 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from advocacy.identity.guards import role_required
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.markdown import render
 from advocacy.core.organisation import Department, User
-from advocacy.learning.pages.forms import AcknowledgeForm, PolicyForm
-from advocacy.learning.models.progress import PolicyAcknowledgement
+from advocacy.core.pagination import RowPage
+from advocacy.identity.guards import role_required
 from advocacy.learning.models.policy import PolicyVersion
-from advocacy.learning.policy import acknowledgement_of
+from advocacy.learning.models.progress import PolicyAcknowledgement
+from advocacy.learning.pages.forms import AcknowledgeForm, PolicyForm
 from advocacy.learning.pages.lessons import bp, reading_language
+from advocacy.learning.policy import acknowledgement_of
 from advocacy.learning.services.policy import acknowledge_policy, publish_policy
 
 PEOPLE_PER_PAGE = 50
@@ -86,21 +87,10 @@ def new_policy():
 def policy_report():
     current = current_policy_with_texts()
     pending_only = request.args.get("show") == "pending"
-    page = RowPage(active_people_with_acknowledgement(current, pending_only), request.args.get("page", 1, type=int))
+    page = RowPage(active_people_with_acknowledgement(current, pending_only), request.args.get("page", 1, type=int),
+                   PEOPLE_PER_PAGE)
     return render_template("courses/policy_report.html", policy=current, page=page, pending_only=pending_only,
                            counts=acknowledgement_counts(current), versions=version_counts())
-
-
-class RowPage:
-    """A page of rows (not model objects, which db.paginate expects), for the `pager` macro."""
-
-    def __init__(self, query, page: int, per_page: int = PEOPLE_PER_PAGE):
-        self.total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        self.pages = max(1, -(-self.total // per_page))
-        self.page = min(max(1, page), self.pages)
-        self.items = db.session.execute(query.limit(per_page).offset((self.page - 1) * per_page)).all()
-        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
-        self.prev_num, self.next_num = self.page - 1, self.page + 1
 
 
 def active_people_with_acknowledgement(current: PolicyVersion | None, pending_only: bool):
@@ -121,11 +111,12 @@ def active_people_with_acknowledgement(current: PolicyVersion | None, pending_on
 
 
 def acknowledgement_counts(current: PolicyVersion | None) -> dict:
-    people = db.session.scalar(select(func.count(User.id)).where(User.erased_at.is_(None), User.active.is_(True)))
+    people = db.session.scalar(select(func.count(User.id)).where(User.erased_at.is_(None), User.active.is_(True))) or 0
     done = 0
     if current is not None:
         done = db.session.scalar(select(func.count(PolicyAcknowledgement.id)).join(User).where(
-            PolicyAcknowledgement.policy_version_id == current.id, User.erased_at.is_(None), User.active.is_(True)))
+            PolicyAcknowledgement.policy_version_id == current.id, User.erased_at.is_(None),
+            User.active.is_(True))) or 0
     return {"people": people, "acknowledged": done, "pending": people - done}
 
 

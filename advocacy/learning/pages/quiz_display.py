@@ -7,7 +7,8 @@ texts and per-attempt tokens, never a fraction, a feedback or a flag saying what
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -50,8 +51,8 @@ class FormQuestion:
     text: Markup
     field: str
     multiple: bool = False
-    options: list[Option] = field(default_factory=list)
-    items: list[tuple[str, Markup]] = field(default_factory=list)  # matching: (field, item text)
+    options: list[Option] = dataclass_field(default_factory=list)
+    items: list[tuple[str, Markup]] = dataclass_field(default_factory=list)  # matching: (field, item text)
 
 
 def _form_question(number: int, item: dict, question: dict) -> FormQuestion:
@@ -96,7 +97,7 @@ class ReviewQuestion:
     text: Markup
     verdict: str  # right | partly | wrong
     general_feedback: Markup | None
-    lines: list[ReviewLine] = field(default_factory=list)
+    lines: list[ReviewLine] = dataclass_field(default_factory=list)
     given: str | None = None  # short answer and numerical: what the person typed
     given_feedback: Markup | None = None
 
@@ -108,7 +109,7 @@ def _feedback(text: str | None, fmt: str) -> Markup | None:
 def _choice_lines(question: dict, item: dict, response: dict, fmt: str) -> list[ReviewLine]:
     chosen = set(response.get("chosen", []))
     lines = []
-    for _, index in item["options"]:
+    for _token, index in item["options"]:
         answer = question["answers"][index]
         text = truefalse_label(index) if question["type"] == "truefalse" else gift_html(answer["text"], fmt, True)
         lines.append(ReviewLine(text, answer["fraction"] > 0, index in chosen, _feedback(answer["feedback"], fmt)))
@@ -125,7 +126,8 @@ def _text_answer(question: dict, response: dict, review: ReviewQuestion, fmt: st
     else:
         value = engine.parse_number(review.given)
         matches = [a for a in question["answers"] if value is not None and engine.numerical_matches(a, value)]
-        review.lines = [ReviewLine(escape(_numerical_label(a)), a["fraction"] > 0, feedback=_feedback(a["feedback"], fmt))
+        review.lines = [ReviewLine(escape(_numerical_label(a)), a["fraction"] > 0,
+                                   feedback=_feedback(a["feedback"], fmt))
                         for a in question["answers"] if a["value"] is not None and a["fraction"] > 0]
     best = max(matches, key=lambda a: a["fraction"], default=None)
     review.given_feedback = _feedback(best["feedback"], fmt) if best else None
@@ -140,8 +142,9 @@ def _matching_lines(question: dict, response: dict, fmt: str) -> list[ReviewLine
     lines = []
     for pair_index, picked in response.get("matches", []):
         pair = question["pairs"][pair_index]
-        lines.append(ReviewLine(gift_html(pair["question"], fmt, True), picked == pair["answer"], chosen=picked is not None,
-                                answer=escape(picked) if picked else None, right_answer=escape(pair["answer"])))
+        lines.append(ReviewLine(gift_html(pair["question"], fmt, True), picked == pair["answer"],
+                                chosen=picked is not None, answer=escape(picked) if picked else None,
+                                right_answer=escape(pair["answer"])))
     return lines
 
 
@@ -161,7 +164,8 @@ def _review_question(number: int, item: dict, question: dict, result: dict, full
     return review
 
 
-def review(items: list[dict], results: list[dict] | None, questions: dict[int, dict], full: bool) -> list[ReviewQuestion]:
+def review(items: list[dict], results: list[dict] | None, questions: dict[int, dict],
+           full: bool) -> list[ReviewQuestion]:
     """The graded questions; `full` adds the answers and every feedback (only after a pass)."""
     if not results:
         return []

@@ -8,17 +8,22 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from advocacy.identity.guards import role_required
 from advocacy.core.clock import utcnow
-from advocacy.learning.models.courses import Course
 from advocacy.core.db import db
 from advocacy.core.display import when
 from advocacy.core.transaction import writes_on_get
-from advocacy.learning.services import quizzes as services
-from advocacy.learning.pages import quiz_display as views
-from advocacy.learning.services.certificates import certification_by_code, certifications_of, revoke_certification, verification_url
-from advocacy.learning.pages.forms import RevokeForm
+from advocacy.identity.guards import role_required
+from advocacy.learning.models.courses import Course
 from advocacy.learning.models.quizzes import Attempt, Certification
+from advocacy.learning.pages import quiz_display as views
+from advocacy.learning.pages.forms import RevokeForm
+from advocacy.learning.services import quizzes as services
+from advocacy.learning.services.certificates import (
+    certification_by_code,
+    certifications_of,
+    revoke_certification,
+    verification_url,
+)
 
 bp = Blueprint("quizzes", __name__)
 

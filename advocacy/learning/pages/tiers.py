@@ -5,14 +5,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from advocacy.identity.guards import role_required
-from advocacy.core.directory import find_user_by_email
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
+from advocacy.core.directory import find_user_by_email
 from advocacy.core.organisation import User
+from advocacy.identity.guards import role_required
+from advocacy.learning.models.progress import TierGrant
 from advocacy.learning.models.quizzes import Certification
 from advocacy.learning.pages.forms import AssignAdvancedForm, DecisionForm
-from advocacy.learning.models.progress import TierGrant
 from advocacy.learning.pages.lessons import bp
 from advocacy.learning.services.tiers import assign_advanced, decide_expert_request, remove_advanced
 

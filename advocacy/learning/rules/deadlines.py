@@ -15,8 +15,9 @@ needs no date arithmetic in SQL. tests/learning/test_deadlines_sql.py checks the
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_
 
@@ -38,12 +39,14 @@ def opened_on(tier: str, facts: DueFacts) -> date | None:
     if tier == "advanced":
         if facts.basic_passed is None or not (facts.advanced_department or facts.advanced_granted):
             return None
-        moments = [facts.basic_passed] + ([facts.advanced_granted] if not facts.advanced_department else [])
+        moments = [facts.basic_passed]
+        if not facts.advanced_department and facts.advanced_granted is not None:
+            moments.append(facts.advanced_granted)
         return max(moments).date()
     return facts.expert_granted.date() if facts.expert_granted else None
 
 
-def default_due_date(tier: str, facts: DueFacts, days: dict[str, int]) -> date | None:
+def default_due_date(tier: str, facts: DueFacts, days: Mapping[str, int]) -> date | None:
     opened = opened_on(tier, facts)
     return opened + timedelta(days=days[tier]) if opened else None
 
@@ -55,10 +58,10 @@ def is_overdue(due: date | None, certified: bool, today: date) -> bool:
 # -- the same rule over columns ---------------------------------------------------------------------
 
 def midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def default_due_passed_sql(tier: str, today: date, days: dict[str, int], *, start_date, created_at,
+def default_due_passed_sql(tier: str, today: date, days: Mapping[str, int], *, start_date, created_at,
                            basic_passed_at, advanced_department, advanced_granted_at, expert_granted_at):
     """`default_due_date(tier, facts, days) < today` over columns: the tier opened before
     `today - days[tier]` (a NULL moment means it has not opened)."""

@@ -49,7 +49,7 @@ def permission(tier: str, department_advanced: bool, grants: dict[str, str]) -> 
         return (True, OPEN_GRANTED) if status == "approved" else (False, NOT_ASSIGNED)
     if status == "approved":
         return True, OPEN_GRANTED
-    return False, {"requested": REQUESTED, "declined": DECLINED}.get(status, NOT_REQUESTED)
+    return False, {"requested": REQUESTED, "declined": DECLINED}.get(status or "", NOT_REQUESTED)
 
 
 def tier_status(tier: str, *, department_advanced: bool, grants: dict[str, str], valid_tiers: set[str]) -> TierStatus:

@@ -11,9 +11,9 @@ import calendar
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Mapping, Sequence
 
 GRADABLE_TYPES = ("multichoice", "truefalse", "shortanswer", "matching", "numerical")
 GRACE = timedelta(seconds=30)  # the network's share of a time limit
@@ -52,7 +52,7 @@ def token_maker(rng) -> Callable[[], str]:
 
     def make() -> str:
         while True:
-            token = "%016x" % rng.getrandbits(64)
+            token = f"{rng.getrandbits(64):016x}"
             if token not in used:
                 used.add(token)
                 return token
@@ -95,7 +95,7 @@ def read_response(number: int, item: dict, question: dict, form: Mapping[str, Se
     kind = question["type"]
     values = list(form.get(field_name(number), []))
     if kind in ("multichoice", "truefalse"):
-        by_token = {token: index for token, index in item["options"]}
+        by_token = dict(item["options"])
         chosen = []
         for value in values:
             if value in by_token and by_token[value] not in chosen:
@@ -165,7 +165,7 @@ def _grade_numerical(question: dict, text: str) -> float:
 def _grade_matching(question: dict, matches: Sequence[Sequence]) -> float:
     pairs = question["pairs"]
     items = [i for i, pair in enumerate(pairs) if pair["question"]]
-    picked = {pair_index: answer for pair_index, answer in matches}
+    picked: dict[int, str | None] = {int(pair[0]): pair[1] for pair in matches}
     right = sum(1 for i in items if picked.get(i) == pairs[i]["answer"])
     return right / len(items) if items else 0.0
 
@@ -187,7 +187,7 @@ def grade_question(question: dict, response: dict) -> float:
 def grade_attempt(items: Sequence[dict], questions: Mapping[int, dict],
                   form: Mapping[str, Sequence[str]]) -> tuple[list[dict], float]:
     """Per-item results ({fraction, response}) and the score in percent."""
-    results = []
+    results: list[dict] = []
     for number, item in enumerate(items, 1):
         question = questions[item["id"]]
         response = read_response(number, item, question, form)

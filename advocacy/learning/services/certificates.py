@@ -8,12 +8,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from advocacy.learning.tiers import TIERS
-from advocacy.core.db import db
-from advocacy.core.mail import absolute_url
 from advocacy.core import audit
-from advocacy.learning.rules.grading import add_months
+from advocacy.core.db import db, rows_changed
+from advocacy.core.mail import absolute_url
 from advocacy.learning.models.quizzes import Certification, QuizVersion
+from advocacy.learning.rules.grading import add_months
+from advocacy.learning.tiers import TIERS
 
 
 def _live_certification(user_id: int, tier: str) -> Certification | None:
@@ -38,6 +38,7 @@ def record_pass(user_id: int, tier: str, version: QuizVersion, attempt_id: int, 
             return certification
         except IntegrityError:  # another pass of this tier committed first: extend that one
             certification = _live_certification(user_id, tier)
+            assert certification is not None, "the certification that won the race"
     certification.passed_at = now
     certification.expires_at = max(expires_at, certification.expires_at)
     certification.quiz_version_id, certification.attempt_id = version.id, attempt_id
@@ -46,11 +47,11 @@ def record_pass(user_id: int, tier: str, version: QuizVersion, attempt_id: int, 
 
 def revoke_certification(certification: Certification, reason: str, actor_id: int, now: datetime) -> bool:
     """HR withdraws a certification, with a reason; audited. False when it was already revoked."""
-    result = db.session.execute(
+    revoked = rows_changed(
         update(Certification).where(Certification.id == certification.id, Certification.revoked_at.is_(None))
         .values(revoked_at=now, revoked_reason=reason, revoked_by_id=actor_id)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if revoked != 1:
         return False
     audit.record("certification.revoke", f"{certification.tier} certification {certification.code}: {reason}",
                  subject_id=certification.user_id, actor_id=actor_id)

@@ -16,11 +16,11 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from advocacy.core.db import db, rows_changed
 from advocacy.learning.models.courses import Course
-from advocacy.core.db import db
+from advocacy.learning.models.quizzes import Attempt, Certification, Quiz, QuizQuestion, QuizVersion
 from advocacy.learning.rules import grading as engine
 from advocacy.learning.services.certificates import record_pass
-from advocacy.learning.models.quizzes import Attempt, Certification, Quiz, QuizQuestion, QuizVersion
 from advocacy.learning.standing import eligibility_for
 
 
@@ -57,14 +57,14 @@ def outcomes_of(user_id: int, course_id: int) -> list[tuple[datetime, bool]]:
         select(Attempt.submitted_at, Attempt.passed)
         .where(Attempt.user_id == user_id, Attempt.course_id == course_id, Attempt.submitted_at.is_not(None))
         .order_by(Attempt.submitted_at, Attempt.id))
-    return [(submitted_at, passed) for submitted_at, passed in rows]
+    return [(submitted_at, bool(passed)) for submitted_at, passed in rows if submitted_at is not None]
 
 
 def questions_of(attempt: Attempt) -> dict[int, dict]:
     """The parsed questions an attempt drew, by id (one query)."""
     ids = [item["id"] for item in attempt.items]
     rows = db.session.execute(select(QuizQuestion.id, QuizQuestion.data).where(QuizQuestion.id.in_(ids)))
-    return {question_id: data for question_id, data in rows}
+    return dict(rows)
 
 
 @dataclass(frozen=True)
@@ -106,11 +106,12 @@ def quiz_state(user, course: Course, language: str, now: datetime) -> QuizState:
     if version is not None:
         opens_at = engine.next_attempt_at(outcomes, version.attempts_before_cooldown, version.cooldown_hours)
         opens_at = opens_at if opens_at is not None and opens_at > now else None
-        left = engine.attempts_before_next_cooldown(outcomes if opens_at is None else [], version.attempts_before_cooldown)
+        left = engine.attempts_before_next_cooldown(outcomes if opens_at is None else [],
+                                                    version.attempts_before_cooldown)
     certification = db.session.scalar(select(Certification).where(
         Certification.user_id == user.id, Certification.tier == course.tier, Certification.revoked_at.is_(None)))
-    pool_size = db.session.scalar(select(func.count(QuizQuestion.id))
-                                  .where(QuizQuestion.version_id == version.id)) if version else 0
+    pool_size = (db.session.scalar(select(func.count(QuizQuestion.id))
+                                  .where(QuizQuestion.version_id == version.id)) or 0) if version else 0
     return QuizState(course, quiz, version, gate, open_attempt_of(user.id, course.id),
                      opens_at, left, certification, pool_size)
 
@@ -169,17 +170,16 @@ def start_attempt(user, course: Course, language: str, now: datetime, rng=None) 
 
 def _finish(attempt_id: int, **values) -> bool:
     """Write the outcome only if nobody did yet; True when this call is the one that counted."""
-    result = db.session.execute(
+    return rows_changed(
         update(Attempt).where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None)).values(**values)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+        .execution_options(synchronize_session=False)) == 1
 
 
 def close_if_late(attempt: Attempt, now: datetime) -> bool:
     """Close an open attempt whose time ran out as a failure (not graded). True when it is closed."""
     if attempt.submitted_at is not None:
         return True
-    if engine.in_time(attempt.deadline, now):
+    if attempt.deadline is None or engine.in_time(attempt.deadline, now):
         return False
     closed_at = min(now, attempt.deadline + engine.GRACE)
     _finish(attempt.id, submitted_at=closed_at, score=0.0, passed=False, timed_out=True, results=None)
@@ -199,11 +199,11 @@ def submit_attempt(attempt: Attempt, form: dict[str, list[str]], now: datetime) 
     A pass writes or extends the certification of the course's tier in the same transaction."""
     if attempt.submitted_at is not None or close_if_late(attempt, now):
         return attempt
-    version = db.session.get(QuizVersion, attempt.quiz_version_id)
+    version = db.session.get_one(QuizVersion, attempt.quiz_version_id)
     results, score = engine.grade_attempt(attempt.items, questions_of(attempt), form)
     passed = engine.has_passed(score, version.pass_mark)
     if _finish(attempt.id, submitted_at=now, score=score, passed=passed, results=results) and passed:
-        tier = db.session.scalar(select(Course.tier).where(Course.id == attempt.course_id))
+        tier = db.session.scalars(select(Course.tier).where(Course.id == attempt.course_id)).one()
         record_pass(attempt.user_id, tier, version, attempt.id, now)
     db.session.refresh(attempt)
     return attempt
