@@ -31,7 +31,7 @@ FAST_HASH = "scrypt:1024:8:1"
 # migration, `flask db upgrade` would do the same; create_all stays right while models move.
 CREATE_SCHEMA = """
 from advocacy import create_app
-from advocacy.core.extensions import db
+from advocacy.core.db import db
 app = create_app()
 with app.app_context():
     db.create_all()

@@ -48,7 +48,7 @@ CREATE_PEOPLE = """
 import sys
 from advocacy import create_app
 from advocacy.identity.passwords import hash_password
-from advocacy.core.extensions import db
+from advocacy.core.db import db
 from advocacy.core.directory import create_user, get_or_create_department
 count, password, certified = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "certified"
 app = create_app()
@@ -61,7 +61,7 @@ with app.app_context():
         from advocacy.core.clock import utcnow
         from advocacy.learning.models.courses import Course
         from advocacy.learning.policy import current_policy
-        from advocacy.learning.services.reading import acknowledge_policy
+        from advocacy.learning.services.policy import acknowledge_policy
         from advocacy.learning.services.certificates import record_pass
         from advocacy.learning.services.quizzes import current_version, quiz_for
         course = db.session.scalar(db.select(Course).where(Course.slug == "basic"))

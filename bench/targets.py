@@ -84,7 +84,7 @@ from advocacy.core.clock import utcnow
 from advocacy.learning.models.courses import Course
 from advocacy.learning.policy import current_policy
 from advocacy.learning.services.reading import acknowledge_policy
-from advocacy.core.extensions import db
+from advocacy.core.db import db
 from advocacy.core.organisation import User
 from advocacy.learning.services.certificates import record_pass
 from advocacy.learning.services.quizzes import current_version, quiz_for

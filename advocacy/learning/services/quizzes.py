@@ -64,7 +64,7 @@ def questions_of(attempt: Attempt) -> dict[int, dict]:
     """The parsed questions an attempt drew, by id (one query)."""
     ids = [item["id"] for item in attempt.items]
     rows = db.session.execute(select(QuizQuestion.id, QuizQuestion.data).where(QuizQuestion.id.in_(ids)))
-    return dict(rows)
+    return dict(rows.all())  # (id, data) rows; a Result itself looks like a mapping to dict()
 
 
 @dataclass(frozen=True)
