@@ -44,7 +44,7 @@ from statistics import mean
 
 import pytest
 
-from advocacy.quizzes.gift import parse_gift, parse_gift_file, question_to_dict
+from advocacy.learning.banks.gift import parse_gift, parse_gift_file, question_to_dict
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 LANGUAGES = ("en", "nl")

@@ -11,6 +11,7 @@ import json
 import secrets
 import sqlite3
 from contextlib import closing
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 from bench import quizkey
@@ -116,3 +117,7 @@ def answer_wrongly(page) -> None:
             options.last.check()
         for select in fieldset.locator("select").all():
             select.select_option(index=select.locator("option").count() - 1)
+
+
+# The shipped basic course: how many lessons the journeys read (the curriculum grows; tests follow it).
+BASIC_LESSONS = len(list((Path(__file__).resolve().parents[2] / "content" / "en" / "basic").glob("[0-9][0-9]-*.md")))
