@@ -30,15 +30,18 @@ BANK_LONGEST_MIN = 5
 
 MESSAGES: dict[str, str] = {
     "longest_right": "The right option is the longest, {ratio:.1f} times as long as the wrong ones on average.",
-    "all_of_the_above": "Option {option} says \"all of the above\": test-wise people pick it when two options look right.",
+    "all_of_the_above": "Option {option} says \"all of the above\": "
+                        "test-wise people pick it when two options look right.",
     "none_of_the_above": "Option {option} says \"none of the above\": it tells nothing about what the person knows.",
-    "negation_in_stem": "The question says \"{word}\" without emphasis: write it in capitals or **bold**, or ask it positively.",
+    "negation_in_stem": "The question says \"{word}\" without emphasis: "
+                        "write it in capitals or **bold**, or ask it positively.",
     "stem_overlap": "The right option repeats {right} words of the question, the wrong ones at most {wrong}.",
     "missing_answer_feedback": "{missing} of {total} answers have no feedback.",
     "missing_general_feedback": "There is no general feedback (shown after a failed attempt).",
     "pool_too_small": "The pool has {pool} questions for {draw} drawn: have at least {needed} so attempts differ.",
     "truefalse_balance": "{count} of {total} true/false questions are {side} ({share:.0%}): people can guess.",
-    "longest_right_bank": "In {count} of {total} single-answer questions ({share:.0%}) the right option is the longest.",
+    "longest_right_bank": "In {count} of {total} single-answer questions ({share:.0%}) "
+                          "the right option is the longest.",
 }
 
 

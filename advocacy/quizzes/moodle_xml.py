@@ -173,7 +173,8 @@ def _multichoice(q: _Node) -> dict:
     if single and not any(a.fraction == 100 for a in answers):
         raise _Refused(q.line, "single-choice question needs an answer worth 100%")
     if not single and abs(total - 100) > MULTI_TOLERANCE:
-        raise _Refused(q.line, f"multiple-answer fractions must add up to 100% (they add up to {number(round(total, 4))}%)")
+        raise _Refused(q.line, "multiple-answer fractions must add up to 100% "
+                               f"(they add up to {number(round(total, 4))}%)")
     return {"answers": answers, "single": single}
 
 
@@ -196,7 +197,8 @@ def _shortanswer(q: _Node) -> dict:
     answers = _answers(q)
     for node, answer in answers:
         if answer.fraction < 0:
-            raise _Refused(node.line, f"short-answer fractions must be between 0 and 100, found {number(answer.fraction)}%")
+            raise _Refused(node.line, "short-answer fractions must be between 0 and 100, "
+                                      f"found {number(answer.fraction)}%")
     if not any(a.fraction == 100 for _, a in answers):
         raise _Refused(q.line, "short-answer question needs an answer worth 100%")
     return {"answers": [a for _, a in answers], "case_sensitive": q.value("usecase", "0") not in ("0", "", "false")}
@@ -234,7 +236,8 @@ def _matching(q: _Node) -> dict:
     if len(pairs) < 3:
         raise _Refused(q.line, f"matching question needs at least three pairs (found {len(pairs)})")
     if sum(1 for p in pairs if p.question) < 2:
-        raise _Refused(q.line, "matching question needs at least two pairs with an item (a blank item is only a distractor)")
+        raise _Refused(q.line, "matching question needs at least two pairs with an item "
+                               "(a blank item is only a distractor)")
     return {"pairs": pairs}
 
 
