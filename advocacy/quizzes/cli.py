@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from .gift import GiftError, export_gift, parse_gift_file, question_to_dict
-from .moodle_xml import parse_moodle_xml_file, to_moodle_xml
+from advocacy.quizzes.gift import GiftError, export_gift, parse_gift_file, question_to_dict
+from advocacy.quizzes.moodle_xml import parse_moodle_xml_file, to_moodle_xml
 
 quiz_cli = AppGroup("quiz", help="Check and convert quiz files (GIFT and Moodle XML).")
 

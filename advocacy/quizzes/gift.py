@@ -574,7 +574,7 @@ def parse_gift_file(path: str | os.PathLike) -> list[Question]:
         return parse_gift_bytes(handle.read(), os.fspath(path))
 
 
-from .gift_export import escape, export_gift, question_to_dict  # noqa: E402  (re-exported)
+from advocacy.quizzes.gift_export import escape, export_gift, question_to_dict  # noqa: E402  (re-exported)
 
 __all__ = [
     "Answer", "NumericalAnswer", "Pair", "Question", "GiftError", "GiftErrorItem",

@@ -43,8 +43,8 @@ import re
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from .gift import MULTI_TOLERANCE, Answer, GiftError, GiftErrorItem, NumericalAnswer, Pair, Question
-from .gift_export import number
+from advocacy.quizzes.gift import MULTI_TOLERANCE, Answer, GiftError, GiftErrorItem, NumericalAnswer, Pair, Question
+from advocacy.quizzes.gift_export import number
 
 FORMAT_FROM_XML = {"moodle_auto_format": "moodle", "html": "html", "plain_text": "plain",
                    "markdown": "markdown", "wiki_like": "plain"}
