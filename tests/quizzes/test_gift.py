@@ -50,10 +50,20 @@ def test_multiple_answers_with_negative_weights():
     assert [(a.text, a.fraction) for a in q.answers] == [("red", 50), ("blue", 50), ("table", -100)]
 
 
-def test_multiple_answers_with_weighted_equals():
+def test_weighted_equals_in_a_choice_list_is_read_as_moodle_reads_it():
+    # Moodle: '=' in a multiple choice is always 100 % and what follows stays text; an '=' makes
+    # the question single-choice.
     q = one("Which are colours? {=%50%red =%50%blue ~%-100%table}")
-    assert q.single is False
-    assert [a.fraction for a in q.answers] == [50, 50, -100]
+    assert q.single is True
+    assert [(a.text, a.fraction) for a in q.answers] == [("%50%red", 100), ("%50%blue", 100), ("table", -100)]
+
+
+def test_weights_moodle_does_not_read_are_answer_text():
+    q = one("Pick {=right ~%+50%half ~%5,5%odd ~% 5%spaced ~%.5%dot}")
+    assert [(a.text, a.fraction) for a in q.answers] == [
+        ("right", 100), ("%+50%half", 0), ("%5,5%odd", 0), ("% 5%spaced", 0), ("%.5%dot", 0)]
+    assert one("Say {=%+50%x =y}").answers[0] == Answer("%+50%x", 100)
+    assert [a.fraction for a in one("W {~%33.5%a ~%66.5%b}").answers] == [33.5, 66.5]
 
 
 def test_multiple_answer_weights_tolerate_rounding():
@@ -62,11 +72,17 @@ def test_multiple_answer_weights_tolerate_rounding():
     assert one("Three {~%33.333%a ~%33.333%b ~%33.333%c}").single is False
 
 
-@pytest.mark.parametrize("token, right", [("T", True), ("TRUE", True), ("F", False), ("FALSE", False), ("true", True)])
+@pytest.mark.parametrize("token, right", [("T", True), ("TRUE", True), ("F", False), ("FALSE", False), (" TRUE ", True)])
 def test_true_false(token, right):
     q = one(f"The sun is a star. {{{token}}}")
     assert q.type == "truefalse"
     assert q.answers == (Answer("true", 100 if right else 0, None), Answer("false", 0 if right else 100, None))
+
+
+@pytest.mark.parametrize("token", ["true", "false", "t", "f", "True"])
+def test_lower_case_true_false_is_a_short_answer_as_in_moodle(token):
+    q = one(f"The sun is a star. {{{token}}}")
+    assert q.type == "shortanswer" and q.answers == (Answer(token, 100),)
 
 
 def test_true_false_feedback_goes_to_the_answer_that_shows_it():
@@ -107,6 +123,20 @@ def test_matching_with_distractor():
     )
 
 
+def test_choice_answers_may_contain_arrows():
+    # Any '~' makes a multiple choice in Moodle, '->' or not (this happens in real exports).
+    q = one("How to make coffee? {~go to the cafe -> order =get coffee -> add water}")
+    assert q.type == "multichoice" and q.single is True
+    assert q.answers == (Answer("go to the cafe -> order", 0), Answer("get coffee -> add water", 100))
+
+
+def test_text_before_the_first_mark_is_an_answer():
+    assert one("Colour of the sky? {blue}").answers == (Answer("blue", 100),)
+    assert one("Colour? {blue =azure#Also}").answers == (Answer("blue", 100), Answer("azure", 100, "Also"))
+    assert one("Pick {maybe ~no =yes}").answers == (Answer("maybe", 0), Answer("no", 0), Answer("yes", 100))
+    assert one("Match {a -> 1 =b -> 2 =c -> 3}").pairs[0] == Pair("a", "1")
+
+
 def test_matching_answer_may_contain_an_arrow():
     q = one("Match {=a -> b -> c =d -> e =f -> g}")
     assert q.pairs[0] == Pair("a", "b -> c")
@@ -143,6 +173,14 @@ def test_numerical_range_becomes_midpoint_and_half_width():
 def test_numerical_range_with_huge_ends_stays_finite():
     (answer,) = one("Huge {#-1.5e308..1.5e308}").answers
     assert (answer.value, answer.tolerance) == (0.0, 1.5e308)
+
+
+def test_numerical_wrong_answer_feedback_glued_to_the_first_answer():
+    # Moodle's own fixture: {#3:2~#Completely wrong}. The first answer has no '='.
+    q = one("What is a number from 1 to 5? {#3:2~#Completely wrong}")
+    assert q.answers == (NumericalAnswer(3.0, 2.0, 100, None), NumericalAnswer(None, 0.0, 0, "Completely wrong"))
+    assert one("N {#3 =%50%4 ~}").answers[2] == NumericalAnswer(None, 0.0, 0, None)
+    assert one("N {#=%0%5#too much =%100%4}").answers[0] == NumericalAnswer(5.0, 0.0, 0, "too much")
 
 
 def test_numerical_several_weighted_answers_and_catch_all():
@@ -187,12 +225,25 @@ def test_format_prefix(fmt):
     assert q.format == fmt and q.text == "Some *text*"
 
 
-def test_format_prefix_on_answers_and_items_is_dropped():
-    q = one("[html]<b>Pick</b> {=[html]<i>this</i>#[html]<b>yes</b> ~[plain]that}")
-    assert q.format == "html"
-    assert q.answers == (Answer("<i>this</i>", 100, "[html]<b>yes</b>"), Answer("that", 0, None))
+def test_format_prefix_on_answers_items_and_feedback_is_dropped():
+    q = one("[html]<b>Pick</b> {=[html]<i>this</i>#[html]<b>yes</b> ~[plain]that# [markdown] *no* ####[moodle]See 1}")
+    assert q.format == "html" and q.general_feedback == "See 1"
+    assert q.answers == (Answer("<i>this</i>", 100, "<b>yes</b>"), Answer("that", 0, "*no*"))
     m = one("Match {=[html]<b>a</b> -> b =c -> d =e -> f}")
     assert m.pairs[0] == Pair("<b>a</b>", "b")
+    tf = one("Sky {T#[html]<i>wrong</i>#[plain]right}")
+    assert [a.feedback for a in tf.answers] == ["right", "<i>wrong</i>"]
+    n = one("N {#3#[html]<b>yes</b>~#[plain]no}")
+    assert [a.feedback for a in n.answers] == ["<b>yes</b>", "no"]
+    s = one("S {=[html]Frog#[html]Good}")
+    assert s.answers == (Answer("Frog", 100, "Good"),)
+
+
+def test_a_word_in_brackets_that_is_no_format_is_text():
+    assert one("[sic] Teh text {T}").text == "[sic] Teh text"
+    assert one("::T:: [HTML]Upper case is no format {T}").text == "[HTML]Upper case is no format"
+    q = one("Q {=[latex]a#[note] b ~c}")
+    assert q.answers[0] == Answer("[latex]a", 100, "[note] b")
 
 
 def test_blank_feedback_and_title_are_none():
@@ -239,6 +290,7 @@ $CATEGORY: basic
 }
 
 $CATEGORY: basic/privacy
+
 ::Q3:: Say hi {=hi}
 
 $CATEGORY:
@@ -252,15 +304,31 @@ def test_blank_lines_comments_and_categories():
     assert [(q.title, q.category, q.line) for q in qs] == [
         ("Q1", "basic", 4),
         ("Q2", "basic", 8),
-        ("Q3", "basic/privacy", 15),
-        (None, None, 19),
+        ("Q3", "basic/privacy", 16),
+        (None, None, 20),
     ]
     assert [a.text for a in qs[1].answers] == ["right", "wrong"]
 
 
 def test_windows_line_endings_give_the_same_questions():
     assert parse(SAMPLE.replace("\n", "\r\n")) == parse(SAMPLE)
-    assert [q.line for q in parse(SAMPLE.replace("\n", "\r\n"))] == [4, 8, 15, 19]
+    assert [q.line for q in parse(SAMPLE.replace("\n", "\r\n"))] == [4, 8, 16, 20]
+
+
+def test_ids_and_tags_in_comments():
+    q = one("// A comment with [id:frog] <-- an idnumber.\n// [tag:  basic] and\n// que[tag:add   ]stion\nQ {T}")
+    assert (q.idnumber, q.tags) == ("frog", ("basic", "add"))
+    assert one("// [id:i\\]d] [tag:t\\]ag] [tag:] [id:second]\nQ {T}").idnumber == "i]d"
+    assert one("// [id:i\\]d] [tag:t\\]ag] [tag:]\nQ {T}").tags == ("t]ag",)
+    assert one("Q {T}").tags == () and one("Q {T}").idnumber is None
+    inside = one("Q {\n// [tag:inside]\n=a ~b}")
+    assert inside.tags == ("inside",)
+
+
+def test_comments_of_another_block_do_not_tag_a_question():
+    first, second = parse("// [tag:lost]\n\nQ {T}\n\n// [id:x] [tag:y\n// z]\nR {F}")
+    assert first.tags == () and first.idnumber is None
+    assert second.idnumber == "x" and second.tags == ()  # a tag cannot span lines
 
 
 def test_comment_must_start_the_line():
@@ -350,11 +418,10 @@ def test_unclosed_title():
     assert error("::Title Q {T}") == "quiz.gift:1: title opened with '::' is not closed with '::'"
 
 
-def test_unknown_format():
-    assert error("x\n\n[rtf]Q {T}") == (
-        "quiz.gift:3: unknown format [rtf]; expected [html], [moodle], [plain] or [markdown]"
+def test_category_glued_above_a_question():
+    assert error("$CATEGORY: a\n::Q:: x {T}") == (
+        "quiz.gift:2: put a blank line after '$CATEGORY:' (Moodle reads the lines below it as part of the category name)"
     )
-    assert "unknown format [latex]" in error("Q {=[latex]a ~b}")
 
 
 def test_matching_errors():
@@ -363,7 +430,6 @@ def test_matching_errors():
         "quiz.gift:3: matching answer needs '->' between the item and its match"
     )
     assert "at least two pairs with an item" in error("Q {=a -> b = -> c = -> d}")
-    assert "start with '=', found '~'" in error("Q {=a -> b ~c -> d =e -> f}")
     assert "no '#' feedback" in error("Q {=a -> b#fb =c -> d =e -> f}")
     assert "no '%weight%'" in error("Q {=%50%a -> b =c -> d =e -> f}")
     assert "needs an answer after '->'" in error("Q {=a -> =c -> d =e -> f}")
@@ -387,7 +453,7 @@ def test_multiple_answer_weights_must_add_up():
 def test_weights_outside_range_and_not_numbers():
     assert error("Q {=a\n~%150%b}") == "quiz.gift:2: answer weight 150% is outside -100..100"
     assert "outside -100..100" in error("Q {=a ~%-101%b}")
-    assert error("Q {=a ~%5,5%b}") == "quiz.gift:1: answer weight must be a number between '%' signs, found '%5,5%'"
+    assert error("Q {=a ~%--5%b}") == "quiz.gift:1: answer weight '%--5%' has more than one minus sign"
 
 
 def test_percent_text_that_is_not_a_weight_is_text():
@@ -409,15 +475,20 @@ def test_numerical_errors():
     assert "minimum above its maximum" in error("Q {#5..1}")
     assert "must not be negative" in error("Q {#3:-1}")
     assert "needs an answer after '{#'" in error("Q {#}")
-    assert "needs an answer worth 100%" in error("Q {#=%50%3 ~4}")
+    assert "needs an answer worth 100%" in error("Q {#=%50%3 ~#x}")
+    assert error("Q {#=3 ~4#no}") == (
+        "quiz.gift:1: in a numerical question '~' is Moodle's 'any other answer' and takes only feedback "
+        "('~#feedback'); write a wrong value as '=%0%VALUE'")
+    assert "must come last" in error("Q {#=3 ~#no =4}")
 
 
 def test_true_false_with_three_feedbacks():
     assert "at most two feedbacks" in error("Q {T#a#b#c}")
 
 
-def test_answers_must_start_with_a_marker():
-    assert error("Q {blue}") == "quiz.gift:1: expected an answer starting with '=' or '~', found 'blue'"
+def test_short_answer_cannot_hold_an_arrow():
+    assert error("Q {a -> b}") == "quiz.gift:1: a short answer cannot contain '->' (Moodle would read the question as matching)"
+    assert "cannot contain '->'" in error("Q {a#see x -> y}")
 
 
 def test_empty_answer_and_empty_text():
@@ -433,10 +504,9 @@ def test_category_glued_under_a_question():
 
 
 def test_all_errors_in_a_file_are_reported():
-    text = "Good {T}\n\nBad {~a ~b}\n\nAlso good {F}\n\n[foo]Bad {T}\n\nBad {#x}\n"
+    text = "Good {T}\n\nBad {~a ~b}\n\nAlso good {F}\n\n[foo]Good {T}\n\nBad {#x}\n"
     assert errors(text) == [
         "quiz.gift:3: single-choice question needs a right answer marked with '='",
-        "quiz.gift:7: unknown format [foo]; expected [html], [moodle], [plain] or [markdown]",
         "quiz.gift:9: numerical answer 'x' is not a number (expected VALUE, VALUE:TOLERANCE or MIN..MAX)",
     ]
 
@@ -502,6 +572,46 @@ def test_export_reads_well_and_round_trips():
     assert parse_gift(text) == qs
 
 
+def test_general_feedback_follows_the_last_four_hashes():
+    q = one("Q {=a#one####two####three}")
+    assert q.general_feedback == "three" and q.answers[0].feedback == "one####two"
+
+
+def test_a_backslash_before_an_ordinary_character_escapes_nothing():
+    q = one(r"Q {~a\->b =c}")
+    assert q.answers[0].text == "a\\->b"
+    assert one(r"Match {=a\-> 1 =b -> 2 =c -> 3}").pairs[0] == Pair("a\\", "1")
+
+
+def test_export_writes_numerical_wrong_values_as_moodle_reads_them():
+    q = Question("numerical", None, "N", answers=[
+        NumericalAnswer(5.0, 0.0, 0, "Too much"), NumericalAnswer(4.0, 0.5, 100, None),
+        NumericalAnswer(None, 0.0, 50, "Half"), NumericalAnswer(None, 0.0, 0, "Wrong")])
+    text = export_gift([q])
+    assert "\t=%0%5#Too much\n\t=4:0.5\n\t=%50%#Half\n\t~#Wrong\n" in text
+    assert "~5" not in text
+    assert parse_gift(text) == [q]
+
+
+def test_export_writes_ids_and_tags_in_a_comment_line():
+    q = Question("truefalse", "T", "Q", answers=[Answer("true", 100), Answer("false", 0)],
+                 idnumber="my]id", tags=("a tag", "b"))
+    text = export_gift([q])
+    assert text == "// [id:my\\]id] [tag:a tag] [tag:b]\n::T:: Q {TRUE}\n"
+    assert parse_gift(text) == [q]
+    for bad in ("a\nb", " padded", "x\\", "<b>", "has [id:x"):
+        with pytest.raises(ValueError, match="comment"):
+            export_gift([Question("essay", None, "Q", tags=(bad,))])
+
+
+def test_export_protects_feedback_that_starts_like_a_format():
+    q = Question("multichoice", None, "Q", single=True, general_feedback="[html] general",
+                 answers=[Answer("a", 100, "[plain]fb"), Answer("[markdown]b", 0, "%x")])
+    text = export_gift([q])
+    assert "#[moodle][plain]fb" in text and "####[moodle][html] general" in text
+    assert parse_gift(text) == [q]
+
+
 def test_export_protects_text_that_would_be_misread():
     qs = [
         Question("description", None, "// not a comment"),
@@ -515,6 +625,14 @@ def test_export_protects_text_that_would_be_misread():
 def test_export_refuses_what_gift_cannot_express():
     with pytest.raises(ValueError, match="->"):
         export_gift([Question("shortanswer", None, "Q", answers=[Answer("a -> b", 100)])])
+    with pytest.raises(ValueError, match="->"):
+        export_gift([Question("shortanswer", None, "Q", answers=[Answer("a", 100, "see x -> y")])])
+    with pytest.raises(ValueError, match="->"):
+        export_gift([Question("matching", None, "Q", pairs=[Pair("a -> b", "c"), Pair("d", "e"), Pair("f", "g")])])
+    with pytest.raises(ValueError, match="case-sensitive"):
+        export_gift([Question("shortanswer", None, "Q", answers=[Answer("a", 100)], case_sensitive=True)])
+    with pytest.raises(ValueError, match="worth 100%"):
+        export_gift([Question("multichoice", None, "Q", single=True, answers=[Answer("a", 50), Answer("b", 0)])])
     with pytest.raises(ValueError, match="line break"):
         export_gift([Question("essay", None, "Q", category="a\nb")])
     with pytest.raises(ValueError, match="description"):
