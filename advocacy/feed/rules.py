@@ -6,6 +6,7 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # -- networks ------------------------------------------------------------------------------------
@@ -150,13 +151,117 @@ def share_text(caption: str, hashtags: str) -> str:
     return (caption + "\n\n" if caption else "") + " ".join(missing)
 
 
+# -- links, hashtags and terms in free text --------------------------------------------------------
+
+class Found(NamedTuple):
+    """A piece of a text: what it says and where, as Python string offsets (start, end)."""
+    text: str
+    start: int
+    end: int
+
+
+_HTTP_LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+# X links a bare domain ("acme.com/jobs") too. A generic top-level domain always; a country one only
+# with a subdomain or a path ("www.acme.nl", "acme.nl/jobs"), since "acme.nl" alone is often a name.
+_GENERIC_TLDS = ("com", "org", "net", "info", "biz", "edu", "gov", "app", "dev", "online", "shop", "site")
+_COUNTRY_TLDS = ("nl", "be", "de", "eu", "uk", "fr", "es", "it", "ch", "at", "lu", "io", "co", "ai", "me")
+_BARE_LINK = re.compile(
+    r"(?<![\w@./:#-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+)(" + "|".join(_GENERIC_TLDS + _COUNTRY_TLDS)
+    + r")(?![\w-])(/[^\s<>\"]*)?", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"\u2019"
+
+
+def _trim_link(text: str, start: int, end: int) -> int:
+    """The end of a link without the sentence's punctuation after it ("see acme.com/x." or "(acme.com)")."""
+    while end > start:
+        last = text[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last in ")]" and text.count("(" if last == ")" else "[", start, end) < text.count(last, start, end):
+            end -= 1
+        else:
+            break
+    return end
+
+
+def find_links(text: str) -> list[Found]:
+    """Every link X would shorten: http(s) links and bare domains, in the order they appear."""
+    text = text or ""
+    found: list[Found] = []
+    for match in _HTTP_LINK.finditer(text):
+        end = _trim_link(text, match.start(), match.end())
+        if end - match.start() > len(match.group().split("//", 1)[0]) + 2:
+            found.append(Found(text[match.start():end], match.start(), end))
+    taken = [(f.start, f.end) for f in found]
+    for match in _BARE_LINK.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        labels, tld, path = match.group(1).count("."), match.group(2).lower(), match.group(3)
+        if tld in _COUNTRY_TLDS and labels < 2 and not path:
+            continue
+        end = _trim_link(text, match.start(), match.end())
+        found.append(Found(text[match.start():end], match.start(), end))
+    return sorted(found, key=lambda f: f.start)
+
+
+# The characters of a hashtag are those HASHTAG_RE allows; "#2024" alone is a number, not a tag.
+_HASHTAG_IN_TEXT = re.compile(r"(?<![\w&#/])#(\w{1,60})(?!\w)")
+
+
+def find_hashtags(text: str) -> list[Found]:
+    """The hashtags in free text (the caption as written), with the '#'; numbers like #1 are not tags."""
+    return [Found(m.group(), m.start(), m.end()) for m in _HASHTAG_IN_TEXT.finditer(text or "")
+            if not m.group(1).isdigit()]
+
+
+def term_pattern(term: str) -> str:
+    """A term as a whole-word pattern: words separated by any spaces or a hyphen, either apostrophe."""
+    words = [re.escape(w).replace("'", "['\u2019]") for w in term.split()]
+    return r"(?<!\w)" + r"(?:\s+|\s*-\s*)".join(words) + r"(?!\w)"
+
+
+def find_terms(text: str, terms) -> list[Found]:
+    """Where any of `terms` occurs as whole words, ignoring case: "Project Falcon" is found in
+    "project-falcon" and "PROJECT  FALCON", "Falcon" in "Falcon's" and "Falcon-team", never in
+    "falconry". A compound written as one word ("Falconproject") is not found: list it as a term."""
+    terms = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not terms or not text:
+        return []
+    pattern = re.compile("|".join(term_pattern(t) for t in terms), re.IGNORECASE)
+    return [Found(m.group(), m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def camel_case_split(tag: str, known_words) -> list[str] | None:
+    """The words an all-lowercase hashtag joins, from `known_words`: "#socialmediabeleid" ->
+    ["social", "media", "beleid"]. None when the tag has capitals, digits or _, is itself one known
+    word, or cannot be made of known words (fewest words win). Screen readers read a tag in one
+    breath unless each word starts with a capital."""
+    name = tag[1:] if tag.startswith("#") else tag
+    words = {w.lower() for w in known_words if w}
+    if not name.isalpha() or not name.islower() or name in words:
+        return None
+    best: list[list[str] | None] = [[]] + [None] * len(name)
+    for end in range(1, len(name) + 1):
+        for start in range(end):
+            head = best[start]
+            if head is not None and name[start:end] in words:
+                if best[end] is None or len(head) + 1 < len(best[end]):  # type: ignore[arg-type]
+                    best[end] = head + [name[start:end]]
+    split = best[len(name)]
+    return split if split and len(split) >= 2 else None
+
+
 # -- X length ------------------------------------------------------------------------------------
 
 X_LIMIT = 280
 X_LINK_LENGTH = 23  # X shortens every link to t.co, which counts 23 whatever the link's length
-_URL_IN_TEXT = re.compile(r"https?://\S+", re.IGNORECASE)
 # X counts these code points as 1 and everything else (CJK, emoji, ...) as 2.
 _LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
+# Code points that belong to the emoji before them: an emoji with a skin tone, a variation
+# selector, a keycap or a subdivision flag's tags is one emoji and X counts it as 2 in all.
+_ZWJ, _TEXT_STYLE = 0x200D, 0xFE0E
+_EMOJI_PARTS = ((0xFE0F, 0xFE0F), (0x20E3, 0x20E3), (0x1F3FB, 0x1F3FF), (0xE0020, 0xE007F))
+_REGIONAL = (0x1F1E6, 0x1F1FF)
 
 
 def _weight(char: str) -> int:
@@ -164,11 +269,35 @@ def _weight(char: str) -> int:
     return 1 if any(low <= code <= high for low, high in _LIGHT_RANGES) else 2
 
 
+def _weighted_length(text: str) -> int:
+    """X's weighted count: emoji sequences (👩‍💻, 👍🏽, 🇳🇱, 1️⃣) count 2 like a single emoji."""
+    total, last, i = 0, 0, 0  # last: the weight of the character (emoji) being built
+    while i < len(text):
+        code = ord(text[i])
+        if last and (code == _TEXT_STYLE or any(lo <= code <= hi for lo, hi in _EMOJI_PARTS)):
+            if code != _TEXT_STYLE and last == 1:
+                total, last = total + 1, 2   # "1" + U+FE0F (+ U+20E3) is the emoji 1️⃣
+            i += 1
+        elif code == _ZWJ and last == 2 and i + 1 < len(text):
+            i += 2                           # the joiner and what it joins belong to the emoji
+        elif _REGIONAL[0] <= code <= _REGIONAL[1] and i + 1 < len(text) and \
+                _REGIONAL[0] <= ord(text[i + 1]) <= _REGIONAL[1]:
+            total, last, i = total + 2, 2, i + 2   # two regional indicators make one flag
+        else:
+            last = _weight(text[i])
+            total, i = total + last, i + 1
+    return total
+
+
 def x_length(text: str, with_link: bool = True) -> int:
-    """How long X counts a post of `text` followed by a space and the shared link."""
-    links = _URL_IN_TEXT.findall(text or "")
-    rest = _URL_IN_TEXT.sub("", text or "")
-    length = sum(_weight(c) for c in rest) + X_LINK_LENGTH * len(links)
+    """How long X counts a post of `text` followed by a space and the shared link. Like X, the
+    text is first put in NFC, so an accent typed as a separate mark counts once."""
+    text = unicodedata.normalize("NFC", text or "")
+    length, position = 0, 0
+    for link in find_links(text):
+        length += _weighted_length(text[position:link.start]) + X_LINK_LENGTH
+        position = link.end
+    length += _weighted_length(text[position:])
     return length + (1 + X_LINK_LENGTH if with_link else 0)
 
 
