@@ -253,14 +253,24 @@ def hashtag_checks(draft: Draft, context: GuidanceContext) -> list[Check]:
         if len(tags) > most:
             code = "hashtags_inert" if most == 0 else "too_many_hashtags"
             checks.append(_check(context, code, TIP, network, tags, count=len(tags), most=most))
+    return checks + camel_case_checks(tags, context)
+
+
+def camel_case_checks(tags: Iterable[rules.Found], context: GuidanceContext) -> list[Check]:
+    """One tip per all-lowercase tag that joins words, every place it is used marked."""
     words = HASHTAG_WORDS | {w for name in context.company_terms for w in re.findall(r"[^\W\d_]+", name.lower())}
+    places: dict[str, list[rules.Found]] = {}
     for tag in tags:
-        split = rules.camel_case_split(tag.text, words)
+        places.setdefault(tag.text, []).append(tag)
+    checks = []
+    for tag, found in places.items():
+        name = tag[1:]
+        split = rules.camel_case_split(tag, words)
         if split:
             suggestion = "#" + "".join(w[:1].upper() + w[1:] for w in split)
-            checks.append(_check(context, "hashtag_camel_case", TIP, None, [tag], tag=tag.text, suggestion=suggestion))
-        elif tag.text[1:].isalpha() and tag.text[1:].islower() and len(tag.text) - 1 >= CAMEL_CASE_MIN_LENGTH:
-            checks.append(_check(context, "hashtag_camel_case_long", TIP, None, [tag], tag=tag.text))
+            checks.append(_check(context, "hashtag_camel_case", TIP, None, found, tag=tag, suggestion=suggestion))
+        elif name.isalpha() and name.islower() and len(name) >= CAMEL_CASE_MIN_LENGTH:
+            checks.append(_check(context, "hashtag_camel_case_long", TIP, None, found, tag=tag))
     return checks
 
 
@@ -310,13 +320,8 @@ def image_checks(draft: Draft, context: GuidanceContext) -> list[Check]:
 
 def confidential_checks(draft: Draft, context: GuidanceContext) -> list[Check]:
     """One block per confidential term the text names, every place it does marked."""
-    terms = {term.strip().lower(): term.strip() for term in reversed(context.confidential_terms) if term.strip()}
-    checks = []
-    for term in terms.values():
-        places = rules.find_terms(draft.text, [term])
-        if places:
-            checks.append(_check(context, "confidential_term", BLOCK, None, places, term=term))
-    return checks
+    found = rules.find_terms_by_term(draft.text, context.confidential_terms)
+    return [_check(context, "confidential_term", BLOCK, None, places, term=term) for term, places in found.items()]
 
 
 def legal_claims_in(text: str, language: str, claims: Iterable[LegalClaim] = LEGAL_CLAIMS) -> list[rules.Found]:

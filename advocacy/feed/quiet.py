@@ -72,8 +72,19 @@ class QuietPeriod:
 
 def topics_in(text: str, topic_words: Mapping[str, Iterable[str]] = TOPIC_WORDS) -> dict[str, list[rules.Found]]:
     """Topic code -> where the text mentions it (whole words, any case); topics not mentioned are left out."""
-    found = {topic: rules.find_terms(text, words) for topic, words in topic_words.items()}
-    return {topic: places for topic, places in found.items() if places}
+    topics_of: dict[str, list[str]] = {}
+    for topic, words in topic_words.items():
+        for word in words:
+            topics_of.setdefault(rules.term_key(word), []).append(topic)
+    found: dict[str, list[rules.Found]] = {}
+    for place in rules.find_terms(text, _all_words(topic_words)):
+        for topic in topics_of.get(rules.term_key(place.text), ()):
+            found.setdefault(topic, []).append(place)
+    return found
+
+
+def _all_words(topic_words: Mapping[str, Iterable[str]]) -> list[str]:
+    return [word for words in topic_words.values() for word in words]
 
 
 def active_at(periods: Iterable[QuietPeriod], now: datetime) -> list[QuietPeriod]:

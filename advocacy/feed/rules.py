@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Collection, NamedTuple
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # -- networks ------------------------------------------------------------------------------------
@@ -217,27 +217,49 @@ def find_hashtags(text: str) -> list[Found]:
 def term_pattern(term: str) -> str:
     """A term as a whole-word pattern: words separated by any spaces or a hyphen, either apostrophe."""
     words = [re.escape(w).replace("'", "['\u2019]") for w in term.split()]
-    return r"(?<!\w)" + r"(?:\s+|\s*-\s*)".join(words) + r"(?!\w)"
+    return r"(?:\s+|\s*-\s*)".join(words)
+
+
+def term_key(text: str) -> str:
+    """The one spelling all forms of a term share ("Project-Falcon", "project  falcon")."""
+    return re.sub(r"\s*-\s*|\s+", " ", text.strip().lower().replace("\u2019", "'"))
+
+
+@lru_cache(maxsize=256)
+def _terms_regex(terms: tuple[str, ...]) -> re.Pattern:
+    # The longest term first, so "Project Falcon" wins over "Project" where both are listed.
+    ordered = sorted(terms, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(term_pattern(t) for t in ordered) + r")(?!\w)", re.IGNORECASE)
 
 
 def find_terms(text: str, terms) -> list[Found]:
     """Where any of `terms` occurs as whole words, ignoring case: "Project Falcon" is found in
     "project-falcon" and "PROJECT  FALCON", "Falcon" in "Falcon's" and "Falcon-team", never in
     "falconry". A compound written as one word ("Falconproject") is not found: list it as a term."""
-    terms = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)
-    if not terms or not text:
+    unique = tuple(sorted({t.strip() for t in terms if t and t.strip()}))
+    if not unique or not text:
         return []
-    pattern = re.compile("|".join(term_pattern(t) for t in terms), re.IGNORECASE)
-    return [Found(m.group(), m.start(), m.end()) for m in pattern.finditer(text)]
+    return [Found(m.group(), m.start(), m.end()) for m in _terms_regex(unique).finditer(text)]
 
 
-def camel_case_split(tag: str, known_words) -> list[str] | None:
-    """The words an all-lowercase hashtag joins, from `known_words`: "#socialmediabeleid" ->
+def find_terms_by_term(text: str, terms) -> dict[str, list[Found]]:
+    """find_terms, grouped by the term each place spells (as listed first); terms not found are left out."""
+    listed: dict[str, str] = {}
+    for term in terms:
+        if term and term.strip():
+            listed.setdefault(term_key(term), term.strip())
+    grouped: dict[str, list[Found]] = {}
+    for place in find_terms(text, listed.values()):
+        grouped.setdefault(listed.get(term_key(place.text), place.text), []).append(place)
+    return grouped
+
+
+def camel_case_split(tag: str, known_words: Collection[str]) -> list[str] | None:
+    """The words an all-lowercase hashtag joins, from `known_words` (lower case, a set for speed): "#socialmediabeleid" ->
     ["social", "media", "beleid"]. None when the tag has capitals, digits or _, is itself one known
     word, or cannot be made of known words (fewest words win). Screen readers read a tag in one
     breath unless each word starts with a capital."""
-    name = tag[1:] if tag.startswith("#") else tag
-    words = {w.lower() for w in known_words if w}
+    name, words = (tag[1:] if tag.startswith("#") else tag), known_words
     if not name.isalpha() or not name.islower() or name in words:
         return None
     best: list[list[str] | None] = [[]] + [None] * len(name)
@@ -257,36 +279,28 @@ X_LIMIT = 280
 X_LINK_LENGTH = 23  # X shortens every link to t.co, which counts 23 whatever the link's length
 # X counts these code points as 1 and everything else (CJK, emoji, ...) as 2.
 _LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
-# Code points that belong to the emoji before them: an emoji with a skin tone, a variation
-# selector, a keycap or a subdivision flag's tags is one emoji and X counts it as 2 in all.
-_ZWJ, _TEXT_STYLE = 0x200D, 0xFE0E
-_EMOJI_PARTS = ((0xFE0F, 0xFE0F), (0x20E3, 0x20E3), (0x1F3FB, 0x1F3FF), (0xE0020, 0xE007F))
-_REGIONAL = (0x1F1E6, 0x1F1FF)
-
-
-def _weight(char: str) -> int:
-    code = ord(char)
-    return 1 if any(low <= code <= high for low, high in _LIGHT_RANGES) else 2
+_LIGHT = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _LIGHT_RANGES)
+# What belongs to the character before it: a skin tone, a variation selector, a keycap, the tags
+# of a subdivision flag, or a joiner and what it joins. An emoji with its parts is one emoji, 2 in
+# all; a letter or digit that such a part makes an emoji ("1" + U+FE0F + U+20E3: 1️⃣) is 2 as well.
+_EMOJI_PARTS = "\\ufe0f\\u20e3\\U0001f3fb-\\U0001f3ff\\U000e0020-\\U000e007f"
+_PARTS = f"(?:[\\ufe0e{_EMOJI_PARTS}]|\\u200d[^\\n])*"
+_X_CLUSTER = re.compile(
+    "[\\U0001f1e6-\\U0001f1ff]{2}"                           # two regional indicators: one flag
+    f"|[^{_LIGHT}]{_PARTS}"                                    # an emoji (or CJK) with its parts
+    f"|[{_LIGHT}]\\ufe0e*[{_EMOJI_PARTS}]{_PARTS}"              # a digit or sign made an emoji
+    f"|(?P<plain>[{_LIGHT}]\\ufe0e+)")                          # a letter in its plain-text form: 1
 
 
 def _weighted_length(text: str) -> int:
-    """X's weighted count: emoji sequences (👩‍💻, 👍🏽, 🇳🇱, 1️⃣) count 2 like a single emoji."""
-    total, last, i = 0, 0, 0  # last: the weight of the character (emoji) being built
-    while i < len(text):
-        code = ord(text[i])
-        if last and (code == _TEXT_STYLE or any(lo <= code <= hi for lo, hi in _EMOJI_PARTS)):
-            if code != _TEXT_STYLE and last == 1:
-                total, last = total + 1, 2   # "1" + U+FE0F (+ U+20E3) is the emoji 1️⃣
-            i += 1
-        elif code == _ZWJ and last == 2 and i + 1 < len(text):
-            i += 2                           # the joiner and what it joins belong to the emoji
-        elif _REGIONAL[0] <= code <= _REGIONAL[1] and i + 1 < len(text) and \
-                _REGIONAL[0] <= ord(text[i + 1]) <= _REGIONAL[1]:
-            total, last, i = total + 2, 2, i + 2   # two regional indicators make one flag
-        else:
-            last = _weight(text[i])
-            total, i = total + last, i + 1
-    return total
+    """X's weighted count: 1 for the light characters, 2 for every other one, and 2 for an emoji
+    sequence (👩‍💻, 👍🏽, 🇳🇱, 1️⃣) however many code points it has."""
+    total, position = 0, 0
+    for cluster in _X_CLUSTER.finditer(text):
+        total += cluster.start() - position          # light characters in between: 1 each
+        total += 1 if cluster.lastgroup == "plain" else 2
+        position = cluster.end()
+    return total + len(text) - position
 
 
 def x_length(text: str, with_link: bool = True) -> int:
