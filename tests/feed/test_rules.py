@@ -177,7 +177,7 @@ def test_a_found_link_knows_where_it_is():
     ("a\u200db", 3),                                                          # a joiner between letters counts
     ("🇳🇱🇧🇪", 4), ("🇳", 2),
     ("a\ufe0e", 1), ("❤\ufe0e", 2),                                          # plain-text form: as before
-    ("日本 ok", 6),
+    ("日本 ok", 7),
 ])
 def test_x_counts_emoji_sequences_once_and_links_as_23(text, length):
     assert rules.x_length(text, with_link=False) == length
