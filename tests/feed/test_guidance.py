@@ -133,6 +133,8 @@ def test_hashtags_per_network(network, tags, tip):
     ("#employeeadvocacy", "hashtag_camel_case", "#EmployeeAdvocacy"),
     ("#qwertyuiopasdfgh", "hashtag_camel_case_long", None),             # 16 letters, no capital
     ("#duurzaamheid", None, None),                                      # a Dutch word, not several
+    ("#heten", None, None),                                             # too short to split safely
+    ("#teamday", "hashtag_camel_case", "#TeamDay"),
     ("#SocialMediaBeleid", None, None), ("#marketing", None, None), ("#acme", None, None),
     ("#social_media_beleid", None, None), ("#2024results", None, None),
 ])
@@ -179,19 +181,20 @@ def test_a_post_not_about_the_company_needs_no_disclosure(text):
     assert not codes(checks) & {"disclosure_missing", "disclosure_ok", "disclosure_after_fold"}
 
 
-@pytest.mark.parametrize("text, words", [
-    ("I work at Acme and we are hiring", "I work at"),
-    ("Proud of my colleagues at Acme", "my colleagues"),
-    ("Acme is hiring #employee", "#employee"),
-    ("Acme is hiring (employee)", "(employee)"),
-    ("Full disclosure: Acme pays my salary", "Full disclosure"),
-    ("Ik werk bij Acme en we zoeken collega's", "Ik werk bij"),
-    ("Mijn werkgever Acme zoekt mensen", "Mijn werkgever"),
-    ("Trots op mijn collega’s bij Acme", "mijn collega’s"),
-    ("Acme zoekt mensen #medewerker", "#medewerker"),
+@pytest.mark.parametrize("language, text, words", [
+    ("en", "I work at Acme and we are hiring", "I work at"),
+    ("en", "Proud of my colleagues at Acme", "my colleagues"),
+    ("en", "Acme is hiring #employee", "#employee"),
+    ("en", "Acme is hiring (employee)", "(employee)"),
+    ("en", "Full disclosure: Acme pays my salary", "Full disclosure"),
+    ("nl", "Ik werk bij Acme en we zoeken collega's", "Ik werk bij"),
+    ("nl", "Mijn werkgever Acme zoekt mensen", "Mijn werkgever"),
+    ("nl", "Trots op mijn collega’s bij Acme", "mijn collega’s"),
+    ("nl", "Acme zoekt mensen #medewerker", "#medewerker"),
+    ("en", "Acme is hiring, ik werk er bij: mijn werkgever", "mijn werkgever"),   # any language counts
 ])
-def test_disclosure_in_english_or_dutch_is_recognised(text, words):
-    check = find(run(text, language="nl" if "Acme z" in text or "werk" in text else "en"), "disclosure_ok")
+def test_disclosure_in_english_or_dutch_is_recognised(language, text, words):
+    check = find(run(text, language=language), "disclosure_ok")
     assert check is not None and check.params["words"] == words and marked(text, check) == [words]
 
 
@@ -209,6 +212,7 @@ def test_the_disclosure_must_come_before_linkedins_fold(position, code):
     found = [c for c in checks if c.code.startswith("disclosure")]
     assert [c.code for c in found] == [code]
     assert marked(text, found[0]) == ["I work at"] and found[0].network in (None, "linkedin")
+    assert found[0].params.get("fold") == {"disclosure_after_fold": 210, "disclosure_after_phone_fold": 140}.get(code)
     assert found[0].severity == {"disclosure_ok": "ok", "disclosure_after_phone_fold": "tip",
                                  "disclosure_after_fold": "warn"}[code]
 
@@ -220,7 +224,7 @@ def test_the_fold_only_matters_on_linkedin():
 
 def test_the_fold_counts_lines_too():
     text = "Acme news.\n\nMore news.\n\nI work at Acme."    # the disclosure is on the fifth line
-    assert find(run(text), "disclosure_after_fold") is not None
+    assert find(run(text), "disclosure_after_fold").params["fold"] == text.index("\n\nI work")
 
 
 # -- images ---------------------------------------------------------------------------------------
@@ -276,6 +280,8 @@ def test_a_term_listed_twice_is_one_check():
     ("en", "Our Cheapest plan, a Guarantee of results", ["Cheapest", "Guarantee", "results"]),
     ("en", "We are number one, the #1 in the market", ["number one", "#1"]),
     ("en", "Only €25 or 25 euros, $10 for 12 months", ["€25", "25 euros", "$10"]),
+    ("nl", "Voor 25 euro’s of EUR 12,50 per maand", ["25 euro’s", "EUR 12,50"]),
+    ("nl", "Wij garanderen het, met garanties", ["garanderen", "garanties"]),
     ("en", "Growth of +12% and 100% happy", ["+12%", "100%"]),
     ("nl", "De beste service, gegarandeerd", ["beste", "gegarandeerd"]),
     ("nl", "Het goedkoopste abonnement: € 1.000,- met garantie", ["goedkoopste", "€ 1.000,-", "garantie"]),
