@@ -10,11 +10,11 @@ about, as Python string offsets (`utf16_spans` converts them for a browser's Jav
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping
 
 from ..clock import as_utc
 from . import quiet, rules
@@ -179,7 +179,7 @@ class Check:
 
 
 def _check(context: GuidanceContext, code: str, severity: str, network: str | None = None,
-           found: Iterable[rules.Found] = (), spans: Iterable[tuple[int, int]] = (), **params) -> Check:
+           found: Iterable[rules.Found] = (), spans: Iterable[tuple[int, int]] = (), /, **params) -> Check:
     all_spans = tuple(spans) + tuple((f.start, f.end) for f in found)
     return Check(code, severity, network, params, context.lessons.get(code), tuple(sorted(all_spans)))
 
@@ -235,7 +235,7 @@ def length_checks(draft: Draft, network: str, context: GuidanceContext) -> list[
     if network == "linkedin":
         fold = linkedin_fold(draft.text)
         if fold < len(draft.text.rstrip()):
-            checks.append(_check(context, "linkedin_fold", TIP, network, spans=[(fold, len(draft.text))], fold=fold))
+            checks.append(_check(context, "linkedin_fold", TIP, network, (), [(fold, len(draft.text))], fold=fold))
     return checks
 
 
@@ -262,8 +262,8 @@ def camel_case_checks(tags: Iterable[rules.Found], context: GuidanceContext) -> 
     """One tip per all-lowercase tag that joins words, every place it is used marked."""
     words = HASHTAG_WORDS | {w for name in context.company_terms for w in re.findall(r"[^\W\d_]+", name.lower())}
     places: dict[str, list[rules.Found]] = {}
-    for tag in tags:
-        places.setdefault(tag.text, []).append(tag)
+    for place in tags:
+        places.setdefault(place.text, []).append(place)
     checks = []
     for tag, found in places.items():
         name = tag[1:]

@@ -7,10 +7,10 @@ that is not marked is held only by a period whose topics it mentions (see TOPIC_
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
 from ..clock import as_utc
 from . import rules

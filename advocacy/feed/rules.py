@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Collection, NamedTuple
+from typing import NamedTuple
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # -- networks ------------------------------------------------------------------------------------
@@ -255,10 +256,10 @@ def find_terms_by_term(text: str, terms) -> dict[str, list[Found]]:
 
 
 def camel_case_split(tag: str, known_words: Collection[str]) -> list[str] | None:
-    """The words an all-lowercase hashtag joins, from `known_words` (lower case, a set for speed): "#socialmediabeleid" ->
-    ["social", "media", "beleid"]. None when the tag has capitals, digits or _, is itself one known
-    word, or cannot be made of known words (fewest words win). Screen readers read a tag in one
-    breath unless each word starts with a capital."""
+    """The words an all-lowercase hashtag joins, from `known_words` (lower case; a set, for speed):
+    "#socialmediabeleid" -> ["social", "media", "beleid"]. None when the tag has capitals, digits
+    or _, is itself one known word, or cannot be made of known words (fewest words win). Screen
+    readers read a tag in one breath unless each word starts with a capital."""
     name, words = (tag[1:] if tag.startswith("#") else tag), known_words
     if not name.isalpha() or not name.islower() or name in words:
         return None

@@ -1,5 +1,5 @@
 """Quiet periods on plain values: boundaries, chains, topics and aware times only."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -22,7 +22,7 @@ def test_a_period_holds_only_aware_times_and_ends_after_it_starts():
         QuietPeriod(START, START, "results")
     amsterdam = timezone(timedelta(hours=1))
     period = QuietPeriod(datetime(2026, 3, 2, 10, tzinfo=amsterdam), START + DAY, "results")
-    assert period.starts_at == START and period.starts_at.tzinfo == timezone.utc
+    assert period.starts_at == START and period.starts_at.tzinfo == UTC
 
 
 @pytest.mark.parametrize("when, inside", [
