@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from types import MappingProxyType
 
-from ..clock import as_utc
-from . import quiet, rules
+from advocacy.core.clock import as_utc
+from advocacy.feed import quiet, rules
 
 BLOCK, WARN, TIP, OK = "block", "warn", "tip", "ok"
 SEVERITIES = (BLOCK, WARN, TIP, OK)

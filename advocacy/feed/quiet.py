@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
-from ..clock import as_utc
-from . import rules
+from advocacy.core.clock import as_utc
+from advocacy.feed import rules
 
 # Topic code -> the words (English and Dutch) that show a text touches it. Bare "results",
 # "profit", "winst" or "outlook" are not here: "great results for a client", "a non-profit", "een
