@@ -4,8 +4,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # -- networks ------------------------------------------------------------------------------------
@@ -151,25 +153,167 @@ def share_text(caption: str, hashtags: str) -> str:
     return (caption + "\n\n" if caption else "") + " ".join(missing)
 
 
+# -- links, hashtags and terms in free text --------------------------------------------------------
+
+class Found(NamedTuple):
+    """A piece of a text: what it says and where, as Python string offsets (start, end)."""
+    text: str
+    start: int
+    end: int
+
+
+_HTTP_LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+# X links a bare domain ("acme.com/jobs") too. A generic top-level domain always; a country one only
+# with a subdomain or a path ("www.acme.nl", "acme.nl/jobs"), since "acme.nl" alone is often a name.
+_GENERIC_TLDS = ("com", "org", "net", "info", "biz", "edu", "gov", "app", "dev", "online", "shop", "site")
+_COUNTRY_TLDS = ("nl", "be", "de", "eu", "uk", "fr", "es", "it", "ch", "at", "lu", "io", "co", "ai", "me")
+_BARE_LINK = re.compile(
+    r"(?<![\w@./:#-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+)(" + "|".join(_GENERIC_TLDS + _COUNTRY_TLDS)
+    + r")(?![\w-])(/[^\s<>\"]*)?", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"\u2019"
+
+
+def _trim_link(text: str, start: int, end: int) -> int:
+    """The end of a link without the sentence's punctuation after it ("see acme.com/x." or "(acme.com)")."""
+    while end > start:
+        last = text[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last in ")]" and text.count("(" if last == ")" else "[", start, end) < text.count(last, start, end):
+            end -= 1
+        else:
+            break
+    return end
+
+
+def find_links(text: str) -> list[Found]:
+    """Every link X would shorten: http(s) links and bare domains, in the order they appear."""
+    text = text or ""
+    found: list[Found] = []
+    for match in _HTTP_LINK.finditer(text):
+        end = _trim_link(text, match.start(), match.end())
+        if end - match.start() > len(match.group().split("//", 1)[0]) + 2:
+            found.append(Found(text[match.start():end], match.start(), end))
+    taken = [(f.start, f.end) for f in found]
+    for match in _BARE_LINK.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        labels, tld, path = match.group(1).count("."), match.group(2).lower(), match.group(3)
+        if tld in _COUNTRY_TLDS and labels < 2 and not path:
+            continue
+        end = _trim_link(text, match.start(), match.end())
+        found.append(Found(text[match.start():end], match.start(), end))
+    return sorted(found, key=lambda f: f.start)
+
+
+# The characters of a hashtag are those HASHTAG_RE allows; "#2024" alone is a number, not a tag.
+_HASHTAG_IN_TEXT = re.compile(r"(?<![\w&#/])#(\w{1,60})(?!\w)")
+
+
+def find_hashtags(text: str) -> list[Found]:
+    """The hashtags in free text (the caption as written), with the '#'; numbers like #1 are not tags."""
+    return [Found(m.group(), m.start(), m.end()) for m in _HASHTAG_IN_TEXT.finditer(text or "")
+            if not m.group(1).isdigit()]
+
+
+def term_pattern(term: str) -> str:
+    """A term as a whole-word pattern: words separated by any spaces or a hyphen, either apostrophe."""
+    words = [re.escape(w).replace("'", "['\u2019]") for w in term.split()]
+    return r"(?:\s+|\s*-\s*)".join(words)
+
+
+def term_key(text: str) -> str:
+    """The one spelling all forms of a term share ("Project-Falcon", "project  falcon")."""
+    return re.sub(r"\s*-\s*|\s+", " ", text.strip().lower().replace("\u2019", "'"))
+
+
+@lru_cache(maxsize=256)
+def _terms_regex(terms: tuple[str, ...]) -> re.Pattern:
+    # The longest term first, so "Project Falcon" wins over "Project" where both are listed.
+    ordered = sorted(terms, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(term_pattern(t) for t in ordered) + r")(?!\w)", re.IGNORECASE)
+
+
+def find_terms(text: str, terms) -> list[Found]:
+    """Where any of `terms` occurs as whole words, ignoring case: "Project Falcon" is found in
+    "project-falcon" and "PROJECT  FALCON", "Falcon" in "Falcon's" and "Falcon-team", never in
+    "falconry". A compound written as one word ("Falconproject") is not found: list it as a term."""
+    unique = tuple(sorted({t.strip() for t in terms if t and t.strip()}))
+    if not unique or not text:
+        return []
+    return [Found(m.group(), m.start(), m.end()) for m in _terms_regex(unique).finditer(text)]
+
+
+def find_terms_by_term(text: str, terms) -> dict[str, list[Found]]:
+    """find_terms, grouped by the term each place spells (as listed first); terms not found are left out."""
+    listed: dict[str, str] = {}
+    for term in terms:
+        if term and term.strip():
+            listed.setdefault(term_key(term), term.strip())
+    grouped: dict[str, list[Found]] = {}
+    for place in find_terms(text, listed.values()):
+        grouped.setdefault(listed.get(term_key(place.text), place.text), []).append(place)
+    return grouped
+
+
+def camel_case_split(tag: str, known_words: Collection[str]) -> list[str] | None:
+    """The words an all-lowercase hashtag joins, from `known_words` (lower case; a set, for speed):
+    "#socialmediabeleid" -> ["social", "media", "beleid"]. None when the tag has capitals, digits
+    or _, is itself one known word, or cannot be made of known words (fewest words win). Screen
+    readers read a tag in one breath unless each word starts with a capital."""
+    name, words = (tag[1:] if tag.startswith("#") else tag), known_words
+    if not name.isalpha() or not name.islower() or name in words:
+        return None
+    best: list[list[str] | None] = [[]] + [None] * len(name)
+    for end in range(1, len(name) + 1):
+        for start in range(end):
+            head = best[start]
+            if head is not None and name[start:end] in words:
+                if best[end] is None or len(head) + 1 < len(best[end]):  # type: ignore[arg-type]
+                    best[end] = head + [name[start:end]]
+    split = best[len(name)]
+    return split if split and len(split) >= 2 else None
+
+
 # -- X length ------------------------------------------------------------------------------------
 
 X_LIMIT = 280
 X_LINK_LENGTH = 23  # X shortens every link to t.co, which counts 23 whatever the link's length
-_URL_IN_TEXT = re.compile(r"https?://\S+", re.IGNORECASE)
 # X counts these code points as 1 and everything else (CJK, emoji, ...) as 2.
 _LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
+_LIGHT = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _LIGHT_RANGES)
+# What belongs to the character before it: a skin tone, a variation selector, a keycap, the tags
+# of a subdivision flag, or a joiner and what it joins. An emoji with its parts is one emoji, 2 in
+# all; a letter or digit that such a part makes an emoji ("1" + U+FE0F + U+20E3: 1️⃣) is 2 as well.
+_EMOJI_PARTS = "\\ufe0f\\u20e3\\U0001f3fb-\\U0001f3ff\\U000e0020-\\U000e007f"
+_PARTS = f"(?:[\\ufe0e{_EMOJI_PARTS}]|\\u200d[^\\n])*"
+_X_CLUSTER = re.compile(
+    "[\\U0001f1e6-\\U0001f1ff]{2}"                           # two regional indicators: one flag
+    f"|[^{_LIGHT}]{_PARTS}"                                    # an emoji (or CJK) with its parts
+    f"|[{_LIGHT}]\\ufe0e*[{_EMOJI_PARTS}]{_PARTS}"              # a digit or sign made an emoji
+    f"|(?P<plain>[{_LIGHT}]\\ufe0e+)")                          # a letter in its plain-text form: 1
 
 
-def _weight(char: str) -> int:
-    code = ord(char)
-    return 1 if any(low <= code <= high for low, high in _LIGHT_RANGES) else 2
+def _weighted_length(text: str) -> int:
+    """X's weighted count: 1 for the light characters, 2 for every other one, and 2 for an emoji
+    sequence (👩‍💻, 👍🏽, 🇳🇱, 1️⃣) however many code points it has."""
+    total, position = 0, 0
+    for cluster in _X_CLUSTER.finditer(text):
+        total += cluster.start() - position          # light characters in between: 1 each
+        total += 1 if cluster.lastgroup == "plain" else 2
+        position = cluster.end()
+    return total + len(text) - position
 
 
 def x_length(text: str, with_link: bool = True) -> int:
-    """How long X counts a post of `text` followed by a space and the shared link."""
-    links = _URL_IN_TEXT.findall(text or "")
-    rest = _URL_IN_TEXT.sub("", text or "")
-    length = sum(_weight(c) for c in rest) + X_LINK_LENGTH * len(links)
+    """How long X counts a post of `text` followed by a space and the shared link. Like X, the
+    text is first put in NFC, so an accent typed as a separate mark counts once."""
+    text = unicodedata.normalize("NFC", text or "")
+    length, position = 0, 0
+    for link in find_links(text):
+        length += _weighted_length(text[position:link.start]) + X_LINK_LENGTH
+        position = link.end
+    length += _weighted_length(text[position:])
     return length + (1 + X_LINK_LENGTH if with_link else 0)
 
 

@@ -136,3 +136,95 @@ def test_the_visitor_hash_changes_with_the_day_and_hides_the_address():
     assert today != visitor_hash("other secret", START.date(), "203.0.113.9", "Firefox")
     assert today != visitor_hash("secret", START.date(), "203.0.113.9", "Chrome")
     assert "203.0.113.9" not in today and len(today) == 32
+
+
+# -- links, hashtags and terms in free text --------------------------------------------------------
+
+def _texts(found):
+    return [f.text for f in found]
+
+
+@pytest.mark.parametrize("text, links", [
+    ("see https://acme.com/jobs.", ["https://acme.com/jobs"]),             # the full stop is the sentence's
+    ("(https://acme.com/a) and https://en.wikipedia.org/wiki/A_(b)!", ["https://acme.com/a",
+                                                                        "https://en.wikipedia.org/wiki/A_(b)"]),
+    ("visit acme.com, or www.acme.nl today", ["acme.com", "www.acme.nl"]),
+    ("acme.nl alone is a name; acme.nl/jobs is a link", ["acme.nl/jobs"]),   # X: a country domain needs more
+    ("mail jan@acme.com or see e.g. node.js", []),
+    ("https:// and http://. are no links", []),
+    ("HTTPS://ACME.COM/X?a=1&b=2", ["HTTPS://ACME.COM/X?a=1&b=2"]),
+    ("the word community is not acme.co", []),
+])
+def test_links_in_text_are_found_as_x_would_shorten_them(text, links):
+    assert _texts(rules.find_links(text)) == links
+
+
+def test_a_found_link_knows_where_it_is():
+    text = "Read acme.com/x."
+    (link,) = rules.find_links(text)
+    assert (link.start, link.end) == (5, 15) and text[link.start:link.end] == "acme.com/x"
+
+
+@pytest.mark.parametrize("text, length", [
+    ("a" * 280, 280),
+    ("🙂" * 140, 280),
+    ("a" * 257 + " https://example.com/a/very/long/path/that/is/much/longer/than/23", 281),
+    ("see https://acme.com/jobs.", 4 + 23 + 1),                              # the full stop counts itself
+    ("see acme.com", 4 + 23),                                                # a bare domain is a link on X
+    ("👩\u200d💻", 2), ("👍🏽", 2), ("🇳🇱", 2), ("1\ufe0f\u20e3", 2), ("❤\ufe0f", 2), ("👨\u200d👩\u200d👧", 2),
+    ("🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F", 2),  # England's flag
+    ("e\u0301", 1),                                                           # NFC first: é is one
+    ("a\u200db", 3),                                                          # a joiner between letters counts
+    ("🇳🇱🇧🇪", 4), ("🇳", 2),
+    ("a\ufe0e", 1), ("❤\ufe0e", 2),                                          # plain-text form: as before
+    ("日本 ok", 7),
+])
+def test_x_counts_emoji_sequences_once_and_links_as_23(text, length):
+    assert rules.x_length(text, with_link=False) == length
+
+
+@pytest.mark.parametrize("text, tags", [
+    ("Great day! #launch. #Acme_2024 #1 #2024", ["#launch", "#Acme_2024"]),
+    ("a#b &#39; url/#frag ##x", []),
+    ("#één #SocialMedia\n#news", ["#één", "#SocialMedia", "#news"]),
+])
+def test_hashtags_in_free_text(text, tags):
+    assert _texts(rules.find_hashtags(text)) == tags
+
+
+def test_a_found_hashtag_knows_where_it_is():
+    (tag,) = rules.find_hashtags("Hi #team!")
+    assert (tag.start, tag.end) == (3, 8)
+
+
+@pytest.mark.parametrize("text, terms, found", [
+    ("Project Falcon starts", ["Project Falcon"], ["Project Falcon"]),
+    ("about project-falcon and PROJECT\n  FALCON", ["Project Falcon"], ["project-falcon", "PROJECT\n  FALCON"]),
+    ("falconry is a hobby", ["Falcon"], []),
+    ("Falcon's wings, the falcon-team", ["Falcon"], ["Falcon", "falcon"]),
+    ("Falconproject", ["Falcon"], []),                                        # one word: list it as a term
+    ("Project Falcon", ["Falcon", "Project Falcon"], ["Project Falcon"]),     # the longest term wins
+    ("collega’s bij Acme", ["collega's bij"], ["collega’s bij"]),
+    ("a.b.c (x) [y]", ["a.b.c", "(x)"], ["a.b.c", "(x)"]),                   # no regular expressions
+    ("nothing", [], []), ("", ["x"], []), ("x", ["", "  "], []),
+])
+def test_terms_are_found_as_whole_words_in_any_case(text, terms, found):
+    assert _texts(rules.find_terms(text, terms)) == found
+
+
+@pytest.mark.parametrize("tag, split", [
+    ("#socialmediabeleid", ["social", "media", "beleid"]),
+    ("werkenbijacme", ["werken", "bij", "acme"]),
+    ("#SocialMediaBeleid", None),      # already has capitals
+    ("#media", None),                  # one word
+    ("#social_media", None), ("#q3results", None),
+    ("#socialxyz", None),              # not all known words
+])
+def test_a_lowercase_hashtag_is_split_into_known_words(tag, split):
+    words = {"social", "media", "beleid", "werken", "bij", "acme", "results"}
+    assert rules.camel_case_split(tag, words) == split
+
+
+def test_the_split_uses_the_fewest_words():
+    assert rules.camel_case_split("#teamwork", {"team", "work", "teamwork", "tea", "mwork"}) is None
+    assert rules.camel_case_split("#teamworkday", {"team", "work", "teamwork", "day"}) == ["teamwork", "day"]
