@@ -35,6 +35,7 @@ class ReceivedMail:
 
 @dataclass(frozen=True)
 class AuthAttempt:
+    mechanism: str
     login: str
     succeeded: bool
     tls: bool
@@ -61,8 +62,9 @@ class _Collector:
         password = auth_data.password.decode(errors="replace")
         succeeded = self.credentials is not None and (login, password) == self.credentials
         with self.lock:
-            self.auth_attempts.append(AuthAttempt(login, succeeded, _session_tls(server, session)))
-        return AuthResult(success=succeeded)
+            self.auth_attempts.append(AuthAttempt(mechanism, login, succeeded, _session_tls(server, session)))
+        # handled=False: aiosmtpd answers 535 itself on a failure.
+        return AuthResult(success=succeeded, handled=False, auth_data=auth_data)
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=default_policy)
@@ -125,8 +127,9 @@ def start_smtp(starttls: bool = True, implicit_tls: bool = False, auth: tuple[st
 
     starttls: offer STARTTLS (and, with require_starttls, refuse mail before it, as Microsoft 365 does).
     implicit_tls: TLS from the first byte (SMTPS, port-465 style); starttls is then ignored.
-    auth: (username, password) to require AUTH PLAIN/LOGIN. Over TLS it is offered only after the
-    handshake; on the clear-text variant it is offered in clear, so a test can prove the app refuses.
+    auth: (username, password) for AUTH PLAIN/LOGIN. Over TLS it is required and offered only after
+    the handshake; on the clear-text variant it is offered in clear (not required), so a test can
+    prove the app does not hand its password over without TLS (see auth_attempts).
     """
     try:
         from aiosmtpd.controller import Controller
@@ -143,7 +146,9 @@ def start_smtp(starttls: bool = True, implicit_tls: bool = False, auth: tuple[st
     elif chain:
         options.update(tls_context=chain.server_context, require_starttls=require_starttls)
     if auth:
-        options.update(authenticator=collector.authenticate, auth_required=True, auth_require_tls=uses_tls)
+        # In clear text AUTH is offered but not required (aiosmtpd warns against requiring it there):
+        # the variant exists to catch a sender that would hand its password over without TLS.
+        options.update(authenticator=collector.authenticate, auth_required=uses_tls, auth_require_tls=uses_tls)
     port = free_port()
     log_path = folder / "smtp.log"
     log_handler = _log_to(log_path)
