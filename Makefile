@@ -91,3 +91,38 @@ scan: install .venv-scan/.installed
 
 clean:
 	rm -rf $(VENV) *.egg-info
+
+# Real protocol peers for the tests (OpenID provider, SAML IdP, LRS, SCIM checker; SMTP runs in the
+# test process): peers/README.md. Idempotent (stamp files); says what it skipped and why. Tests of
+# a peer that is not installed skip, or fail under PEERS_REQUIRED=1.
+.PHONY: peers
+PEER_NODE_DIRS := peers/oidc peers/saml
+
+peers: $(VENV)/.installed-peers peers/.venv-ralph/.installed $(PEER_NODE_DIRS:%=%/node_modules/.installed)
+	@command -v xmlsec1 >/dev/null && echo "xmlsec1: present" || \
+		{ command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && echo "installing Debian's xmlsec1" && \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 libxmlsec1-dev >/dev/null; } || \
+		echo "skipped xmlsec1: not root or no apt-get (only pysaml2 needs the binary)"
+	@echo "peers ready: see peers/README.md"
+
+$(VENV)/.installed-peers: $(VENV)/.installed setup.cfg
+	$(BIN)/pip install --quiet -e '.[test,peers]' > $(VENV)/pip-peers.log 2>&1 || (cat $(VENV)/pip-peers.log; exit 1)
+	touch $@
+
+# npm ci installs exactly the committed lock; without Node.js 20+ the folder is skipped, not failed.
+peers/%/node_modules/.installed: peers/%/package.json peers/%/package-lock.json
+	@if ! command -v npm >/dev/null || ! command -v node >/dev/null; then \
+		echo "skipped peers/$*: node or npm is not installed (its tests will skip)"; \
+	elif ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'; then \
+		echo "skipped peers/$*: node $$(node --version) is older than 20 (its tests will skip)"; \
+	else \
+		echo "npm ci in peers/$*"; \
+		(cd peers/$* && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
+	fi
+
+# Ralph lives in its own virtualenv so its pins never meet the app's; refresh: python3 peers/lock_ralph.py.
+peers/.venv-ralph/.installed: peers/ralph-requirements.txt
+	test -x peers/.venv-ralph/bin/python || $(PY) -m venv peers/.venv-ralph
+	peers/.venv-ralph/bin/pip install --quiet --require-hashes --no-deps -r peers/ralph-requirements.txt \
+		> peers/.venv-ralph/pip.log 2>&1 || (cat peers/.venv-ralph/pip.log; exit 1)
+	touch $@
