@@ -29,11 +29,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import policy as email_policy
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
+from functools import partial
 from typing import Literal
 
 log = logging.getLogger("advocacy.mail")
@@ -269,10 +270,10 @@ def _format_date(date: datetime | None) -> str:
     """RFC 5322 form in UTC, '+0000' (the email package writes that even for 'GMT', which RFC 5322
     lists as obsolete syntax)."""
     if date is None:
-        date = datetime.now(timezone.utc)
+        date = datetime.now(UTC)
     if date.tzinfo is None:
         raise ValueError("a mail's date must be timezone-aware")
-    return format_datetime(date.astimezone(timezone.utc))
+    return format_datetime(date.astimezone(UTC))
 
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
@@ -439,7 +440,8 @@ class SmtpTransport:
             connection.close()
 
     def _open(self) -> smtplib.SMTP:
-        settings, connection = self.settings, None
+        settings = self.settings
+        connection: smtplib.SMTP | None = None
         where = f"{settings.host}:{settings.port}"
         try:
             if settings.security == "ssl":
@@ -493,12 +495,12 @@ class SmtpTransport:
         options = ["SMTPUTF8"] if needs_utf8 else []
         if not payload.isascii() and connection.has_extn("8bitmime"):
             options.append("BODY=8BITMIME")
-        code, reply = _command(connection, lambda: connection.mail(envelope.sender, options))
+        code, reply = _command(connection, partial(connection.mail, envelope.sender, options))
         if code != 250:
             return self._failed(connection, message_id, "mail", code, reply, envelope.recipients)
         accepted, refused = [], []
         for address in envelope.recipients:
-            code, reply = _command(connection, lambda: connection.rcpt(address))
+            code, reply = _command(connection, partial(connection.rcpt, address))
             if code in (250, 251):
                 accepted.append(address)
             else:
@@ -506,7 +508,7 @@ class SmtpTransport:
         if not accepted:
             self._reset(connection)
             return _recipients_result(message_id, (), refused)
-        code, reply = _command(connection, lambda: connection.docmd("DATA"))
+        code, reply = _command(connection, partial(connection.docmd, "DATA"))
         if code != 354:
             return self._failed(connection, message_id, "data", code, reply, tuple(accepted), refused)
         try:

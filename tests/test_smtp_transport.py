@@ -186,9 +186,10 @@ def test_a_certificate_from_an_untrusted_ca_fails_and_nothing_is_delivered(serve
     port = serve(recorder, **({"tls_context": pki["context"]} if security == "starttls"
                               else {"ssl_context": pki["context"]}))
 
-    with SmtpTransport(settings(port, security=security)) as transport:  # the system store only
-        with pytest.raises(MailSecurityError, match="certificate of 127.0.0.1:.* could not be verified") as error:
-            transport.send(mail())
+    transport = SmtpTransport(settings(port, security=security))  # trusts the system store only
+    unverified = "certificate of 127.0.0.1:.* could not be verified"
+    with transport, pytest.raises(MailSecurityError, match=unverified) as error:
+        transport.send(mail())
 
     assert isinstance(error.value.__cause__, ssl.SSLCertVerificationError)
     assert not error.value.temporary
@@ -200,9 +201,9 @@ def test_the_host_name_is_checked_not_only_the_signature(serve, pki):
     recorder = Recorder()
     port = serve(recorder, tls_context=pki["wrong_name_context"])
 
-    with pytest.raises(MailSecurityError, match="could not be verified"):
-        with SmtpTransport(settings(port, security="starttls", ca_file=pki["ca_file"])) as transport:
-            transport.send(mail())
+    transport = SmtpTransport(settings(port, security="starttls", ca_file=pki["ca_file"]))
+    with transport, pytest.raises(MailSecurityError, match="could not be verified"):
+        transport.send(mail())
     assert recorder.messages == []
 
 
@@ -220,10 +221,9 @@ def test_a_server_without_starttls_gets_nothing_not_even_the_login(serve, caplog
     port = serve(recorder, auth_require_tls=False)  # offers AUTH in clear text, and no STARTTLS
     config = settings(port, security="starttls", username="mailer", password="s3cret-pass")
 
-    with SmtpTransport(config) as transport:
-        with pytest.raises(MailSecurityError, match=r"server 127\.0\.0\.1:\d+ does not offer STARTTLS; "
-                                                    r"refusing to send in clear text"):
-            transport.send(mail())
+    refusal = r"server 127\.0\.0\.1:\d+ does not offer STARTTLS; refusing to send in clear text"
+    with SmtpTransport(config) as transport, pytest.raises(MailSecurityError, match=refusal):
+        transport.send(mail())
     results = send_batch(config, [mail(n=1), mail(n=2)])
 
     assert [r.status for r in results] == [SendStatus.PERMANENT, SendStatus.PERMANENT]
@@ -270,10 +270,10 @@ def test_a_wrong_password_is_a_permanent_auth_error(serve, pki):
     recorder = Recorder()
     port = serve(recorder, tls_context=pki["context"], auth_required=True)
 
-    with pytest.raises(MailAuthError, match="refused the login \\(535") as error:
-        with SmtpTransport(settings(port, security="starttls", ca_file=pki["ca_file"], username="mailer",
-                                    password="wrong")) as transport:
-            transport.send(mail())
+    transport = SmtpTransport(settings(port, security="starttls", ca_file=pki["ca_file"], username="mailer",
+                                       password="wrong"))
+    with transport, pytest.raises(MailAuthError, match="refused the login \\(535") as error:
+        transport.send(mail())
     assert not error.value.temporary and recorder.messages == []
 
 
@@ -445,7 +445,8 @@ def test_reply_is_temporary(code, stage, temporary):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("550 5.1.1 <bob@example.com>: Recipient address rejected", "550 5.1.1 <…@example.com>: Recipient address rejected"),
+    ("550 5.1.1 <bob@example.com>: Recipient address rejected",
+     "550 5.1.1 <…@example.com>: Recipient address rejected"),
     ("user first.last+tag@sub.example.org unknown", "user …@sub.example.org unknown"),
     ("452 too many recipients", "452 too many recipients"),
 ])
@@ -462,8 +463,8 @@ def test_what_the_server_receives_is_byte_for_byte_the_text(serve):
     msg = build_message(SENDER, "ada@example.org", "Dots", text)
     msg["Bcc"] = "hidden@example.org"
     unsubscribe = "<https://advocacy.example.com/unsubscribe/" + "t" * 150 + ">"
-    listed = build_message(SENDER, "ada@example.org", "Long header", "x",
-                           headers={"List-Unsubscribe": unsubscribe, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    listed = build_message(SENDER, "ada@example.org", "Long header", "x", headers={
+        "List-Unsubscribe": unsubscribe, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
     results = send_batch(settings(port), [msg, listed])
 
