@@ -374,6 +374,8 @@ class SmtpTransport:
         self.limiter = limiter or RateLimiter(settings.rate_per_minute, clock, sleep)
         self.connections_opened = 0
         self._context = tls_context(settings) if settings.security != "none" else None
+        if self._context is not None and not settings.verify:
+            log.warning("certificate verification is off for %s:%d (verify=False)", settings.host, settings.port)
         self._connection: smtplib.SMTP | None = None
         self._sent_on_connection = 0
 
@@ -400,27 +402,32 @@ class SmtpTransport:
         envelope = envelope_of(msg, recipients)
         payload = _wire_bytes(msg)
         self.limiter.wait()
-        for attempt in (1, 2):
-            try:
-                connection = self._connect_if_needed()
-            except MailError as error:
-                log.error("mail %s not sent (%d recipient(s) at %s): %s", message_id, len(envelope.recipients),
-                          _domains(envelope.recipients), error)
-                raise
+        try:
+            result = self._deliver(envelope, payload, message_id)
+        except MailError as error:
+            log.error("mail %s not sent (%d recipient(s) at %s): %s", message_id, len(envelope.recipients),
+                      _domains(envelope.recipients), error)
+            raise
+        _log_result(result, envelope.recipients)
+        return result
+
+    def _deliver(self, envelope: _Envelope, payload: bytes, message_id: str) -> SendResult:
+        """One transaction; once more on a new connection if the old one was found dead before the
+        server could have kept the message (an idle timeout, a 421, a relay's per-connection cap)."""
+        lost = ""
+        for _ in range(2):
+            connection = self._connect_if_needed()
             try:
                 result = self._transact(connection, envelope, payload, message_id)
             except _Dropped as dropped:
                 self._discard()
-                if attempt == 2:
-                    result = SendResult(message_id, SendStatus.TEMPORARY, retry_recipients=envelope.recipients,
-                                        reason=f"connection lost twice: {dropped}")
-                    break
-                log.info("mail %s: connection to %s lost (%s); reconnecting", message_id, self.settings.host, dropped)
+                lost = str(dropped)
+                log.info("mail %s: connection to %s lost (%s); reconnecting", message_id, self.settings.host, lost)
                 continue
             self._sent_on_connection += 1
-            break
-        _log_result(result, len(envelope.recipients), envelope.recipients)
-        return result
+            return result
+        return SendResult(message_id, SendStatus.TEMPORARY, retry_recipients=envelope.recipients,
+                          reason=f"connection lost twice: {lost}")
 
     # The connection ---------------------------------------------------------------------------
 
@@ -606,7 +613,8 @@ def _headers_ascii(msg: EmailMessage) -> bool:
     return all(str(value).isascii() for _, value in msg.items())
 
 
-def _log_result(result: SendResult, count: int, recipients: Iterable[str]) -> None:
+def _log_result(result: SendResult, recipients: Sequence[str]) -> None:
+    count = len(recipients)
     if result.ok:
         log.debug("mail %s sent to %d recipient(s)", result.message_id, count)
         return

@@ -207,13 +207,14 @@ def test_the_host_name_is_checked_not_only_the_signature(serve, pki):
     assert recorder.messages == []
 
 
-def test_verify_false_accepts_an_untrusted_certificate_when_set_on_purpose(serve, pki):
+def test_verify_false_accepts_an_untrusted_certificate_when_set_on_purpose(serve, pki, caplog):
     recorder = Recorder()
     port = serve(recorder, tls_context=pki["context"])
 
     [result] = send_batch(settings(port, security="starttls", verify=False), [mail()])
 
     assert result.ok and len(recorder.messages) == 1
+    assert "certificate verification is off" in caplog.text
 
 
 def test_a_server_without_starttls_gets_nothing_not_even_the_login(serve, caplog):
@@ -315,6 +316,34 @@ def test_a_dropped_connection_is_reopened_and_the_rest_arrive_once(serve, how):
     assert all(r.ok for r in results)
     assert recorder.message_ids() == [r.message_id for r in results]  # each once, in order
     assert len(recorder.connections) == 2
+
+
+def test_a_connection_lost_twice_is_a_temporary_failure_and_the_batch_goes_on(serve):
+    closing = "421 4.7.0 Closing"
+    recorder = Recorder(mail_replies=[None, closing, closing])
+    port = serve(recorder)
+
+    first, lost, after = send_batch(settings(port), [mail(n=n) for n in range(3)])
+
+    assert first.ok and after.ok
+    assert lost.status is SendStatus.TEMPORARY and "connection lost twice" in lost.reason
+    assert lost.retry_recipients == ("ada@example.org",) and not lost.maybe_delivered
+    assert recorder.message_ids() == [first.message_id, after.message_id]
+    assert len(recorder.connections) == 3
+
+
+def test_a_refused_sender_is_temporary_or_permanent_by_its_code_and_the_next_mail_goes(serve):
+    recorder = Recorder(mail_replies=[None, "451 4.3.0 Try again later", "553 5.7.1 Sender not allowed"])
+    port = serve(recorder)
+
+    ok, later, never, after = send_batch(settings(port), [mail(n=n) for n in range(4)])
+
+    assert ok.ok and after.ok
+    assert later.status is SendStatus.TEMPORARY and later.code == 451 and "MAIL refused: 451" in later.reason
+    assert later.retry_recipients == ("ada@example.org",)
+    assert never.status is SendStatus.PERMANENT and never.code == 553 and never.retry_recipients == ()
+    assert recorder.message_ids() == [ok.message_id, after.message_id]
+    assert len(recorder.connections) == 1
 
 
 def test_a_connection_lost_after_data_is_not_resent(serve):
