@@ -339,6 +339,10 @@ class _Envelope:
     sender: str
     recipients: tuple[str, ...]
 
+    @property
+    def is_ascii(self) -> bool:
+        return all(address.isascii() for address in (self.sender, *self.recipients))
+
 
 def tls_context(settings: SmtpSettings) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=settings.ca_file)
@@ -400,7 +404,7 @@ class SmtpTransport:
         _ensure_date_and_id(msg)
         message_id = str(msg["Message-ID"])
         envelope = envelope_of(msg, recipients)
-        payload = _wire_bytes(msg)
+        payload = _wire_bytes(msg, utf8=not envelope.is_ascii)
         self.limiter.wait()
         try:
             result = self._deliver(envelope, payload, message_id)
@@ -495,7 +499,7 @@ class SmtpTransport:
 
     def _transact(self, connection: smtplib.SMTP, envelope: _Envelope, payload: bytes,
                   message_id: str) -> SendResult:
-        needs_utf8 = not all(address.isascii() for address in (envelope.sender, *envelope.recipients))
+        needs_utf8 = not envelope.is_ascii
         if needs_utf8 and not connection.has_extn("smtputf8"):
             return SendResult(message_id, SendStatus.PERMANENT,
                               reason="an address is not ASCII and the server does not offer SMTPUTF8")
@@ -596,21 +600,18 @@ def _ensure_date_and_id(msg: EmailMessage) -> None:
         msg["Message-ID"] = make_msgid(domain=_message_id_domain(str(msg["From"] or "")))
 
 
-def _wire_bytes(msg: EmailMessage) -> bytes:
+def _wire_bytes(msg: EmailMessage, utf8: bool = False) -> bytes:
     """The DATA payload: Bcc removed, every line end CRLF (a bare LF or CR could end DATA early on a
-    lenient server: 'SMTP smuggling'), leading dots doubled, the closing dot added."""
+    lenient server: 'SMTP smuggling'), leading dots doubled, the closing dot added. Headers in raw
+    UTF-8 only for an SMTPUTF8 transaction; otherwise non-ASCII text goes as RFC 2047 encoded words."""
     if "Bcc" in msg:
         msg = copy.deepcopy(msg)
         del msg["Bcc"]
-    raw = msg.as_bytes(policy=WIRE_POLICY.clone(utf8=not _headers_ascii(msg)))
+    raw = msg.as_bytes(policy=WIRE_POLICY.clone(utf8=utf8))
     raw = re.sub(rb"\r\n|\r|\n", b"\r\n", raw)
     if not raw.endswith(b"\r\n"):
         raw += b"\r\n"
     return re.sub(rb"(?m)^\.", b"..", raw) + b".\r\n"
-
-
-def _headers_ascii(msg: EmailMessage) -> bool:
-    return all(str(value).isascii() for _, value in msg.items())
 
 
 def _log_result(result: SendResult, recipients: Sequence[str]) -> None:

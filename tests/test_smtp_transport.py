@@ -40,6 +40,7 @@ class Recorder:
 
     def __init__(self, rcpt_replies=None, mail_replies=None, drop_after_accepting=None, abort_in_data_at=None):
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self.envelopes: list[list[str]] = []
         self.connections: list[SMTP] = []
         self.auth_commands: list[bool] = []  # was TLS active when AUTH came?
@@ -65,6 +66,7 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.raw.append(envelope.original_content)
         self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
         self.envelopes.append(list(envelope.rcpt_tos))
         if self.abort_in_data_at == len(self.messages):
@@ -502,6 +504,33 @@ def test_what_the_server_receives_is_byte_for_byte_the_text(serve):
     assert recorder.messages[0]["Bcc"] is None
     assert recorder.envelopes[0] == ["ada@example.org", "hidden@example.org"]
     assert str(recorder.messages[1]["List-Unsubscribe"]) == unsubscribe  # not mangled into encoded words
+
+
+def test_non_ascii_text_goes_as_encoded_words_and_ascii_bytes(serve):
+    recorder = Recorder()
+    port = serve(recorder)
+    subject = "Rond je cursus af vóór vrijdag"
+    msg = build_message("Afdeling Communicatie <advocacy@example.com>", "José Müller <jose@example.org>",
+                        subject, "Beste José,\n\nHet is bijna zover: één cursus staat open.")
+
+    [result] = send_batch(settings(port), [msg])
+
+    assert result.ok
+    assert recorder.raw[0].isascii()  # no SMTPUTF8 needed for non-ASCII names and text
+    [received] = recorder.messages
+    assert str(received["Subject"]) == subject
+    assert received["To"].addresses[0].display_name == "José Müller"
+    assert "één cursus" in received.get_content()
+
+
+def test_a_non_ascii_address_goes_over_smtputf8(serve):
+    recorder = Recorder()
+    port = serve(recorder)
+
+    [result] = send_batch(settings(port), [mail(to="josé@example.org")])
+
+    assert result.ok and recorder.envelopes == [["josé@example.org"]]
+    assert str(recorder.messages[0]["To"]) == "josé@example.org"
 
 
 def test_build_message_text_only_and_with_a_given_date():
