@@ -444,10 +444,12 @@ def test_refusals_are_per_recipient_temporary_or_permanent(serve, caplog):
     assert mixed.status is SendStatus.TEMPORARY
     assert mixed.accepted == ("ada@example.org",) and mixed.retry_recipients == ("busy@example.org",)
     assert recorder.envelopes == [["ada@example.org"], ["ada@example.org"], ["bob@example.org"]]
-    failures = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    ours = [r for r in caplog.records if r.name == "advocacy.mail"]  # not the test server's own log
+    failures = [r for r in ours if r.levelno >= logging.WARNING]
     assert [busy.message_id in r.getMessage() for r in failures] == [True, False, False]
     assert "550 5.1.1 <…@example.org>: user unknown" in failures[1].getMessage()
-    assert "busy@" not in caplog.text and "gone@" not in caplog.text and "ada@" not in caplog.text
+    logged = "\n".join(r.getMessage() for r in ours)
+    assert "busy@" not in logged and "gone@" not in logged and "ada@" not in logged
 
 
 def test_a_retry_to_the_refused_recipients_only(serve):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-ROLES = ("employee", "manager", "hr", "marketing", "reviewer", "admin")
+ROLES = ("employee", "manager", "hr", "marketing", "reviewer", "admin", "author", "webcare")
 ROLE_CHECK = "role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")"
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"  # one part of a domain name

@@ -9,10 +9,10 @@ import pytest
 
 from peers.scim import OUTCOMES, ScimReport, _as_check
 
-from .scim_stub import ScimStub
-
 pytestmark = pytest.mark.peers
 scim2_tester = pytest.importorskip("scim2_tester", reason="scim2-tester is not installed: make peers")
+
+from .scim_stub import ScimStub  # noqa: E402  (needs scim2-models, which the line above checks)
 
 TOKEN = "stub-token-for-the-smoke-test"
 CRUD = ("object_creation", "object_query", "object_query_without_id", "object_replacement", "object_deletion")
