@@ -13,6 +13,7 @@ from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.display import input_value, organisation_zone
 from advocacy.core.organisation import Department
+from advocacy.core.pagination import page_number
 from advocacy.feed import posts as post_service
 from advocacy.feed import rules
 from advocacy.feed.forms import PostForm, ReviewForm, caption_field_name
@@ -73,7 +74,7 @@ def manage():
     query = select(Post).options(joinedload(Post.author)).order_by(Post.updated_at.desc(), Post.id.desc())
     if state in rules.PHASES:
         query = query.where(Post.phase_at(now) == state)
-    page = db.paginate(query, page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=LIST_PAGE_SIZE,
+    page = db.paginate(query, page=page_number(), per_page=LIST_PAGE_SIZE,
                        error_out=False)
     phases = select(Post.phase_at(now).label("phase")).subquery()
     counts = dict(db.session.execute(select(phases.c.phase, func.count()).group_by(phases.c.phase)).all())

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
+from advocacy.core.pagination import page_number as bounded_page
 from advocacy.feed import rules
 from advocacy.feed.display import display_helpers, policy_url
 from advocacy.feed.listing import feed_page
@@ -27,7 +28,7 @@ SHARES_PAGE_SIZE = 20
 
 
 def page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return bounded_page()
 
 
 @bp.get("/feed")

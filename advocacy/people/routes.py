@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, User, get_organisation
+from advocacy.core.pagination import page_number, query_id
 from advocacy.core.privacy import erase_person, export_as_json
 from advocacy.identity.guards import role_required
 from advocacy.identity.invitations import invite_people
@@ -79,8 +80,8 @@ def import_template():
 @role_required("hr")
 def directory():
     query = (request.args.get("q") or "").strip()[:100]
-    department_id = request.args.get("department", type=int)
-    page = privacy.people_page(query, department_id, request.args.get("page", 1, type=int))
+    department_id = query_id("department")
+    page = privacy.people_page(query, department_id, page_number())
     departments = db.session.scalars(db.select(Department).order_by(Department.name)).all()
     return render_template("people/directory.html", page=page, q=query, department_id=department_id,
                            departments=departments)

@@ -11,6 +11,7 @@ from advocacy.core.csvexport import csv_response
 from advocacy.core.db import db
 from advocacy.core.extensions import csrf
 from advocacy.core.organisation import get_organisation
+from advocacy.core.pagination import page_number
 from advocacy.identity.guards import role_required
 from advocacy.reports.digest import unsubscribe, user_from_token
 from advocacy.reports.leaderboard import leaderboard_rows
@@ -25,7 +26,7 @@ def audit_query():
 @bp.get("/admin/audit")
 @role_required("admin")
 def audit_log():
-    page = db.paginate(audit_query(), page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    page = db.paginate(audit_query(), page=page_number(), per_page=50, error_out=False)
     return render_template("reports/audit.html", page=page)
 
 

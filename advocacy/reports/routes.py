@@ -10,6 +10,7 @@ from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, User
 from advocacy.core.orgchart import team_ids
+from advocacy.core.pagination import page_number, query_id
 from advocacy.core.people_rules import normalise_email
 from advocacy.identity.guards import person_in_reach_or_404, role_required
 from advocacy.learning.services.due_dates import set_due_date
@@ -26,12 +27,12 @@ OVERDUE_ON_DASHBOARD = 50
 def scope_from_request(within: int | None) -> Scope:
     """Filters from the query string. The manager filter takes an e-mail address (or an id, in
     links); a manager may narrow to someone below them, never look at another team."""
-    department_id = request.args.get("department", type=int)
+    department_id = query_id("department")
     manager = (request.args.get("manager") or "").strip()[:254]
     if not manager:
         return Scope(within=within, department_id=department_id)
     found = db.session.execute(select(User.id, User.email).where(
-        User.id == int(manager) if manager.isdigit() else User.email == normalise_email(manager))).first()
+        User.id == int(manager) if manager.isdigit() and len(manager) <= 9 else User.email == normalise_email(manager))).first()
     if within is not None and (found is None or (found.id != within and found.id not in team_ids(within))):
         abort(404)
     if found is None:
@@ -80,7 +81,7 @@ def team_overdue():
 
 
 def overdue_page(scope: Scope, area: str):
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     per_page = 100
     people, total = hr.overdue_people(utcnow(), scope, limit=per_page, offset=(page - 1) * per_page)
     return render_template("reports/overdue.html", area=area, scope=scope, people=people, total=total,

@@ -10,7 +10,7 @@ from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.markdown import render
 from advocacy.core.organisation import Department, User
-from advocacy.core.pagination import RowPage
+from advocacy.core.pagination import RowPage, page_number
 from advocacy.identity.guards import role_required
 from advocacy.learning.models.policy import PolicyVersion
 from advocacy.learning.models.progress import PolicyAcknowledgement
@@ -87,7 +87,7 @@ def new_policy():
 def policy_report():
     current = current_policy_with_texts()
     pending_only = request.args.get("show") == "pending"
-    page = RowPage(active_people_with_acknowledgement(current, pending_only), request.args.get("page", 1, type=int),
+    page = RowPage(active_people_with_acknowledgement(current, pending_only), page_number(),
                    PEOPLE_PER_PAGE)
     return render_template("courses/policy_report.html", policy=current, page=page, pending_only=pending_only,
                            counts=acknowledgement_counts(current), versions=version_counts())

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.display import when
+from advocacy.core.pagination import page_number
 from advocacy.core.transaction import writes_on_get
 from advocacy.identity.guards import role_required
 from advocacy.learning.models.courses import Course
@@ -142,7 +143,7 @@ def verify(code):
 def hr_certifications():
     page = db.paginate(select(Certification).options(joinedload(Certification.user))
                        .order_by(Certification.expires_at, Certification.id),
-                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+                       page=page_number(), per_page=50, error_out=False)
     return render_template("quizzes/hr_certifications.html", page=page, now=utcnow())
 
 
