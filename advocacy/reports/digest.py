@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -33,8 +33,13 @@ SALT = "digest-unsubscribe"
 FIRST_WINDOW = timedelta(days=7)
 
 
-def serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+# Each digest carries a fresh link; a link works this long, so a forwarded or leaked old mail
+# cannot unsubscribe someone for ever after.
+UNSUBSCRIBE_DAYS = 60
+
+
+def serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def unsubscribe_token(user_id: int) -> str:
@@ -42,9 +47,10 @@ def unsubscribe_token(user_id: int) -> str:
 
 
 def user_from_token(token: str) -> User | None:
+    """The person an unsubscribe link is for, or None when it is forged, garbled or expired."""
     try:
-        user_id = serializer().loads(token)
-    except BadSignature:
+        user_id = serializer().loads(token, max_age=UNSUBSCRIBE_DAYS * 24 * 3600)
+    except BadSignature:  # SignatureExpired is one too
         return None
     person = db.session.get(User, user_id) if isinstance(user_id, int) else None
     return person if person is not None and person.erased_at is None else None

@@ -31,8 +31,9 @@ def scope_from_request(within: int | None) -> Scope:
     manager = (request.args.get("manager") or "").strip()[:254]
     if not manager:
         return Scope(within=within, department_id=department_id)
+    by_id = manager.isdigit() and len(manager) <= 9  # an id a database integer holds
     found = db.session.execute(select(User.id, User.email).where(
-        User.id == int(manager) if manager.isdigit() and len(manager) <= 9 else User.email == normalise_email(manager))).first()
+        User.id == int(manager) if by_id else User.email == normalise_email(manager))).first()
     if within is not None and (found is None or (found.id != within and found.id not in team_ids(within))):
         abort(404)
     if found is None:

@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from itsdangerous import URLSafeSerializer
+from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 
 from advocacy.core.db import db as _db
 from advocacy.core.organisation import User
@@ -99,10 +99,24 @@ def test_the_one_click_post_needs_no_csrf_token_but_the_link_must_be_genuine(app
     run(app)
     path = unsubscribe_path(smtp.messages[0]["body"])
     token = path.rsplit("/", 1)[1]
-    forged = URLSafeSerializer("guessed-secret", salt="digest-unsubscribe").dumps(digest_world["other_employee"].id)
-    other_purpose = URLSafeSerializer(app.config["SECRET_KEY"], salt="something-else").dumps(
+    forged = URLSafeTimedSerializer("guessed-secret", salt="digest-unsubscribe").dumps(digest_world["other_employee"].id)
+    other_purpose = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="something-else").dumps(
         digest_world["other_employee"].id)
-    for bad in (forged, other_purpose, token[:-2] + "xx"):
+    untimed = URLSafeSerializer(app.config["SECRET_KEY"], salt="digest-unsubscribe").dumps(
+        digest_world["other_employee"].id)
+    for bad in (forged, other_purpose, untimed, token[:-2] + "xx"):
         assert client.post(f"/unsubscribe/{bad}").status_code == 404
     assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     assert _db.session.get(User, digest_world["employee"].id).digest_unsubscribed_at is not None
+
+
+def test_an_unsubscribe_link_expires_after_two_months(app, client, digest_world, smtp, frozen):
+    frozen(START)
+    run(app)
+    path = unsubscribe_path(smtp.messages[0]["body"])
+    frozen(START + timedelta(days=59))
+    assert client.get(path).status_code == 200
+    frozen(START + timedelta(days=61))
+    expired = client.post(path)
+    assert expired.status_code == 404 and "older than two months" in expired.get_data(as_text=True)
+    assert _db.session.get(User, digest_world["employee"].id).digest_unsubscribed_at is None
