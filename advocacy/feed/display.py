@@ -55,14 +55,13 @@ class CardUrls(NamedTuple):
     """Where a post's card links and posts to."""
 
     show: str
-    image: str
     share: dict[str, str]  # network -> where the share is recorded (a POST)
     text: dict[str, str]  # network -> the page showing the caption to copy
 
 
 @lru_cache(maxsize=4096)
 def _card_urls(script_root: str, post_id: int) -> CardUrls:
-    return CardUrls(url_for("feed.show", post_id=post_id), url_for("feed.image", post_id=post_id),
+    return CardUrls(url_for("feed.show", post_id=post_id),
                     {n: url_for("feed.share", post_id=post_id, network=n) for n in SHARE_NETWORKS},
                     {n: url_for("feed.share_page", post_id=post_id, network=n) for n in LINK_ONLY_NETWORKS})
 
@@ -72,6 +71,11 @@ def card_urls(post_id: int) -> CardUrls:
     prefix per request), so each worker builds them once: a card needs ten, and url_for costs as
     much as the rest of a share button."""
     return _card_urls(request.script_root, post_id)
+
+
+def image_url(post) -> str:
+    """Where a post's image is: an address by content, so browsers keep it until it changes."""
+    return url_for("feed.image_file", post_id=post.id, name=post.image_name)
 
 
 def policy_url() -> str:
@@ -99,5 +103,5 @@ def display_helpers() -> dict:
         "phase_labels": PHASE_LABELS, "phase_badges": PHASE_BADGES, "action_labels": ACTION_LABELS,
         "unlocks": UNLOCKS, "goal_words": goal_words, "untrusted_markdown": lambda text: render(text, trusted=False),
         "site_of": site_of, "link_only_networks": LINK_ONLY_NETWORKS,
-        "field_names": field_names, "translated": translated, "card_urls": card_urls,
+        "field_names": field_names, "translated": translated, "card_urls": card_urls, "image_url": image_url,
     }

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from advocacy.core import blobs
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.pagination import page_number as bounded_page
@@ -17,7 +18,7 @@ from advocacy.feed.listing import feed_page
 from advocacy.feed.models import Post, Share, TrackedLink
 from advocacy.feed.sharing import destination, offer_for, offers_for, record_share, tracked_url
 from advocacy.feed.stats import clicks_per_day, link_totals
-from advocacy.feed.uploads import image_folder
+from advocacy.feed.uploads import image_hash
 from advocacy.feed.visibility import reach_of, visible_post_or_404
 
 bp = Blueprint("feed", __name__)
@@ -50,21 +51,54 @@ def show(post_id: int):
     return render_template("feed/show.html", post=post, offers=offers_for(post, current_user.id))
 
 
-@bp.get("/feed/<int:post_id>/image")
-@login_required
-def image(post_id: int):
-    """Only to people who may see the post; served with the type its bytes showed at upload."""
+# A name "<sha256>.<ext>" always means the same bytes, so a browser may keep the image for a year
+# and never ask again. Only a live post's image may be kept that way ("public": also by a cache on
+# the way, which Vary: Cookie keys per signed-in person); an image of a post not yet published is
+# asked for again every time (a 304 when unchanged), so the access rule is checked on each view.
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "private, no-cache"
+
+
+def post_with_image(post_id: int) -> Post:
+    """Marketing and reviewers see every post's image (drafts too); everyone else only the image of
+    a post they may see. Anything else is a 404."""
     if current_user.has_role("marketing", "reviewer"):
         post = db.get_or_404(Post, post_id)
     else:
         post = visible_post_or_404(current_user, post_id, utcnow())
     if not post.image_name:
         abort(404)
-    response = send_from_directory(image_folder(), post.image_name, mimetype=post.image_type, max_age=0)
-    response.headers["Content-Disposition"] = "inline"
-    response.headers["Cache-Control"] = "private, max-age=300"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return post
+
+
+@bp.get("/feed/<int:post_id>/image")
+@login_required
+def image(post_id: int):
+    """The post's current image: a redirect to its address by content (older links keep working)."""
+    post = post_with_image(post_id)
+    response = redirect(url_for("feed.image_file", post_id=post.id, name=post.image_name))
+    response.headers["Cache-Control"] = REVALIDATE
     return response
+
+
+@bp.get("/feed/<int:post_id>/image/<name>")
+@login_required
+def image_file(post_id: int, name: str):
+    """Only to people who may see the post; served with the type its bytes showed at upload, an
+    ETag from its content, and If-None-Match answered with 304 (without reading the bytes)."""
+    post = post_with_image(post_id)
+    digest = image_hash(post.image_name)
+    if name != post.image_name or digest is None:
+        abort(404)
+    headers = {"ETag": f'"{digest}"', "Vary": "Cookie",
+               "Cache-Control": IMMUTABLE if post.is_live_at(utcnow()) else REVALIDATE}
+    if request.if_none_match.contains_weak(digest):
+        return Response(status=304, headers=headers)
+    data = blobs.read(digest)
+    if data is None:
+        abort(404)
+    return Response(data, mimetype=post.image_type, headers={
+        **headers, "Content-Disposition": "inline", "Content-Security-Policy": "default-src 'none'; sandbox"})
 
 
 @bp.get("/feed/<int:post_id>/share/<network>")

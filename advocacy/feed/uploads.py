@@ -1,14 +1,12 @@
-"""Post images: the type is read from the bytes, never from the name; files get random names."""
+"""Post images: the type is read from the bytes, never from the name. The bytes live in the
+database (core/blobs.py); a post keeps the name "<sha256>.<ext>", so a name always means the same
+bytes and browsers may keep them for good."""
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
-
-from flask import current_app
+from advocacy.core import blobs
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
-IMAGE_FOLDER = "feed"
 
 
 def detect_image_type(data: bytes) -> str | None:
@@ -22,17 +20,17 @@ def detect_image_type(data: bytes) -> str | None:
     return None
 
 
-def image_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / IMAGE_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def store_image(data: bytes, mimetype: str) -> str:
-    """Write the image under a random name and return the name. Old versions keep their files."""
-    name = f"{secrets.token_hex(16)}.{IMAGE_TYPES[mimetype]}"
-    (image_folder() / name).write_bytes(data)
-    return name
+    """Store the image (once, however many posts use it) and return its name. Old versions of a
+    post keep theirs: images are never deleted."""
+    return f"{blobs.put(data, mimetype)}.{IMAGE_TYPES[mimetype]}"
+
+
+def image_hash(name: str | None) -> str | None:
+    """The blob an image name stands for; None for a name from before images moved into the
+    database (`flask storage import-files` renames those)."""
+    stem = (name or "").partition(".")[0]
+    return stem if blobs.is_hash(stem) else None
 
 
 def read_upload(storage, limit: int = MAX_IMAGE_BYTES) -> bytes:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from advocacy.core import blobs
 from advocacy.people import demo
+from advocacy.people.importing import import_waiting_files, uses_upload
 from advocacy.people.cli import people_cli
 from advocacy.people.routes import bp
 
@@ -13,3 +15,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(people_cli)
     demo.init_app(app)
+    blobs.add_holder(app, uses_upload)
+    blobs.add_file_importer(app, import_waiting_files)

@@ -6,18 +6,19 @@ so a mail server hiccup never undoes an import.
 """
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import aliased
 
+from advocacy.core import blobs
 from advocacy.core.audit import record
+from advocacy.core.blobs import Blob
+from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, User, UserRole
 from advocacy.people.csv_check import (
@@ -31,6 +32,7 @@ from advocacy.people.csv_check import (
     read_people_csv,
     resulting_roles,
 )
+from advocacy.people.models import ImportUpload
 
 
 @dataclass
@@ -134,42 +136,88 @@ def chunks(items: list, size: int):
 
 
 # -- the uploaded file between preview and apply ---------------------------------------------------
-# Kept server-side under UPLOAD_FOLDER/imports with a random name that includes the uploader's id,
-# so the apply step reads exactly the file that was previewed and nobody else's upload.
+# Kept in the database (people/models.py, its bytes a blob) under a random token that only opens it
+# together with the uploader's id, so the apply step (on whichever host, in a request or a job)
+# reads exactly the file that was previewed and nobody else's upload.
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 KEEP_SECONDS = 24 * 3600
-
-
-def import_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+CSV_TYPE = "text/csv"
 
 
 def store_upload(data: bytes, user_id: int) -> str:
-    remove_stale_uploads()
+    """Keep the file for the apply step; the caller's transaction holds it. Raises BlobTooLarge
+    above MAX_CONTENT_LENGTH."""
+    now = utcnow()
+    remove_stale_uploads(now)
     token = secrets.token_urlsafe(32)
-    (import_folder() / f"{user_id}-{token}.csv").write_bytes(data)
+    db.session.add(ImportUpload(token=token, user_id=user_id, blob_hash=blobs.put(data, CSV_TYPE), created_at=now))
+    db.session.flush()
     return token
 
 
-def upload_path(token: str, user_id: int) -> Path | None:
+def _waiting(token: str, user_id: int):
+    cutoff = utcnow() - timedelta(seconds=KEEP_SECONDS)
+    return (ImportUpload.token == token, ImportUpload.user_id == user_id, ImportUpload.created_at > cutoff)
+
+
+def read_upload(token: str, user_id: int) -> bytes | None:
+    """The file this person uploaded under this token, if it is still waiting; else None (also for
+    someone else's token, a malformed one, or one that expired)."""
     if not TOKEN_RE.match(token or ""):
         return None
-    path = import_folder() / f"{user_id}-{token}.csv"
-    return path if path.is_file() else None
+    return db.session.scalar(select(Blob.data).join(ImportUpload, ImportUpload.blob_hash == Blob.hash)
+                             .where(*_waiting(token, user_id)))
 
 
-def remove_stale_uploads() -> None:
-    cutoff = time.time() - KEEP_SECONDS
-    for path in import_folder().glob("*.csv"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+def discard_upload(token: str, user_id: int) -> None:
+    """The file was applied: forget it (only the uploader's own token does anything)."""
+    if not TOKEN_RE.match(token or ""):
+        return
+    hashes = list(db.session.scalars(delete(ImportUpload).where(ImportUpload.token == token,
+                                                                ImportUpload.user_id == user_id)
+                                     .returning(ImportUpload.blob_hash)))
+    blobs.discard(hashes)
 
 
-def discard_upload(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
+def remove_stale_uploads(now: datetime) -> int:
+    """Forget files waiting longer than KEEP_SECONDS (a day); returns how many. The caller
+    commits: a request, or the scheduler in unit_of_work()."""
+    cutoff = now - timedelta(seconds=KEEP_SECONDS)
+    hashes = list(db.session.scalars(delete(ImportUpload).where(ImportUpload.created_at <= cutoff)
+                                     .returning(ImportUpload.blob_hash)))
+    blobs.discard(hashes)
+    return len(hashes)
+
+
+def uses_upload(digest: str) -> bool:
+    """Another waiting import has the same bytes (two people uploaded the same file)."""
+    return db.session.scalar(select(ImportUpload.token).where(ImportUpload.blob_hash == digest).limit(1)) is not None
+
+
+IMPORT_FOLDER = "imports"  # where versions before 0.x kept waiting files, under UPLOAD_FOLDER
+FILE_NAME_RE = re.compile(r"^(\d+)-([A-Za-z0-9_-]{32,64})\.csv$")
+
+
+def import_waiting_files(root: Path) -> dict[str, int]:
+    """`flask storage import-files`: files still waiting on disk (younger than a day, of a person
+    who still exists) join the database under the same token, so a preview made before the
+    upgrade can still be applied. Run again, what is there already is skipped."""
+    counts = {"waiting import files moved into the database": 0, "waiting import files already there": 0,
+              "expired import files skipped": 0}
+    cutoff = utcnow() - timedelta(seconds=KEEP_SECONDS)
+    folder = root / IMPORT_FOLDER
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        match = FILE_NAME_RE.match(path.name)
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        if match is None or modified <= cutoff or db.session.get(User, int(match[1])) is None:
+            counts["expired import files skipped"] += 1
+            continue
+        if db.session.get(ImportUpload, match[2]) is not None:
+            counts["waiting import files already there"] += 1
+            continue
+        db.session.add(ImportUpload(token=match[2], user_id=int(match[1]), created_at=modified,
+                                    blob_hash=blobs.put(path.read_bytes(), CSV_TYPE)))
+        db.session.flush()
+        counts["waiting import files moved into the database"] += 1
+    return counts

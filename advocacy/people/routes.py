@@ -42,12 +42,12 @@ def import_upload():
 @role_required("hr")
 def import_apply():
     form = ImportApplyForm()
-    path = imports.upload_path(form.token.data, current_user.id) if form.validate_on_submit() else None
-    if path is None:
+    data = imports.read_upload(form.token.data, current_user.id) if form.validate_on_submit() else None
+    if data is None:
         flash(_("That upload is no longer available. Upload the file again."), "error")
         return redirect(url_for("people.import_upload"))
     may_grant_admin = current_user.has_role("admin")
-    checked = imports.check_import(path.read_bytes(), may_grant_admin=may_grant_admin)
+    checked = imports.check_import(data, may_grant_admin=may_grant_admin)
     if not checked.ok:
         return render_template("people/import.html", form=ImportUploadForm(), checked=checked), 422
     if checked.plan.fingerprint() != form.fingerprint.data:
@@ -61,7 +61,7 @@ def import_apply():
         flash(_("Someone changed people at the same moment. Upload the file again to see what is left to do."),
               "error")
         return redirect(url_for("people.import_upload"))
-    imports.discard_upload(path)
+    imports.discard_upload(form.token.data, current_user.id)
     invited = invite_people(new_users)
     flash(_("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged. Invitations sent: %(sent)d.",
             new=len(checked.plan.new), changed=len(checked.plan.changed), unchanged=len(checked.plan.unchanged),

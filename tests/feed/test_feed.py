@@ -8,10 +8,12 @@ from advocacy.learning.models.progress import PolicyAcknowledgement
 from advocacy.learning.models.policy import PolicyVersion
 from advocacy.core.db import db
 from advocacy.feed.models import Post
+from advocacy.feed.uploads import store_image
 
 from ..conftest import START, login
 from ..factories import create_department
 from .factories import certify, create_goal, create_live_post, create_post
+from .helpers import PNG
 
 
 def feed_html(client, user, path="/feed"):
@@ -115,10 +117,10 @@ def test_the_feed_stays_locked_until_the_current_policy_is_acknowledged(client, 
 def test_a_card_shows_image_title_body_goal_and_share_buttons(client, certified, marketing, reviewer, at_start):
     goal = create_goal(name="Reach new audiences", why="Colleagues reach *further* than our page.")
     post = create_live_post(marketing, reviewer, goal_id=goal.id, title="Open day")
-    post.image_name, post.image_type, post.image_alt = "x.png", "image/png", "Our office"
+    post.image_name, post.image_type, post.image_alt = store_image(PNG, "image/png"), "image/png", "Our office"
     db.session.commit()
     html = feed_html(client, certified)[1]
-    assert f'src="/feed/{post.id}/image"' in html and 'alt="Our office"' in html
+    assert f'src="/feed/{post.id}/image/{post.image_name}"' in html and 'alt="Our office"' in html
     assert "Open day" in html and "<strong>spring event</strong>" in html
     assert "Why we ask you to share this" in html and "Reach new audiences" in html
     assert "<em>further</em>" in html

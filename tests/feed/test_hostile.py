@@ -1,4 +1,5 @@
 """Script in a post never runs, images are what they claim, and other people's things stay theirs."""
+import hashlib
 from html.parser import HTMLParser
 
 import pytest
@@ -169,26 +170,28 @@ def test_an_image_that_is_not_a_small_jpeg_png_or_webp_is_refused(client, market
     assert db.session.scalar(select(Post.id)) is None
 
 
-def test_an_image_is_stored_under_a_random_name_and_served_only_to_those_who_may_see_it(
+def test_an_image_is_stored_under_the_name_of_its_content_and_served_only_to_those_who_may_see_it(
         app, client, marketing, reviewer, employee, other_employee, at_start):
     login(client, marketing)
     assert upload(client, PNG, "../../evil.html", image_alt="A dot", action="submit").status_code == 302
     post = db.session.scalars(select(Post)).one()
-    assert post.image_type == "image/png" and post.image_name.endswith(".png") and "evil" not in post.image_name
+    assert post.image_type == "image/png" and post.image_name == hashlib.sha256(PNG).hexdigest() + ".png"
     login(client, reviewer)
     client.post(f"/review/{post.id}", data={"decision": "approve", "version": "1"})
     certify(employee)
     db.session.commit()
     login(client, employee)
-    response = client.get(f"/feed/{post.id}/image")
+    response = client.get(f"/feed/{post.id}/image", follow_redirects=True)
     assert response.status_code == 200 and response.data == PNG
+    assert response.request.path == f"/feed/{post.id}/image/{post.image_name}"
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
     login(client, other_employee)  # not certified: the post is not theirs to see
     assert client.get(f"/feed/{post.id}/image").status_code == 404
+    assert client.get(f"/feed/{post.id}/image/{post.image_name}").status_code == 404
     login(client, marketing)
-    assert client.get(f"/feed/{post.id}/image").status_code == 200
+    assert client.get(f"/feed/{post.id}/image/{post.image_name}").data == PNG
 
 
 def test_a_webp_and_a_jpeg_are_recognised_by_their_bytes():
