@@ -12,7 +12,7 @@ from advocacy.core.db import db
 from advocacy.feed.models import Post, PostVersion
 from advocacy.feed.uploads import IMAGE_TYPES, detect_image_type, image_hash
 
-IMAGE_FOLDER = "feed"  # where versions before 0.x kept post images, under UPLOAD_FOLDER
+IMAGE_FOLDER = "feed"  # where older versions kept post images, under UPLOAD_FOLDER
 
 
 def uses_image(digest: str) -> bool:
@@ -38,8 +38,8 @@ def import_image_files(root: Path) -> dict[str, int]:
         name = (version.snapshot or {}).get("image")
         if name and image_hash(name) is None:
             versions.setdefault(name, []).append(version)
-    counts = {"posts whose image was in the database already": already, "images moved into the database": 0, "post versions renamed": 0,
-              "images missing on disk": 0, "files that are not images": 0}
+    counts = {"posts whose image was in the database already": already, "images moved into the database": 0,
+              "post versions renamed": 0, "images missing on disk": 0, "files that are not images": 0}
     folder = root / IMAGE_FOLDER
     for name in sorted(set(posts) | set(versions)):
         path = folder / name

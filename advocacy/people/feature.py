@@ -6,8 +6,8 @@ from flask import Flask
 
 from advocacy.core import blobs
 from advocacy.people import demo
-from advocacy.people.importing import import_waiting_files, uses_upload
 from advocacy.people.cli import people_cli
+from advocacy.people.importing import import_waiting_files, uses_upload
 from advocacy.people.routes import bp
 
 

@@ -195,7 +195,7 @@ def uses_upload(digest: str) -> bool:
     return db.session.scalar(select(ImportUpload.token).where(ImportUpload.blob_hash == digest).limit(1)) is not None
 
 
-IMPORT_FOLDER = "imports"  # where versions before 0.x kept waiting files, under UPLOAD_FOLDER
+IMPORT_FOLDER = "imports"  # where older versions kept waiting files, under UPLOAD_FOLDER
 FILE_NAME_RE = re.compile(r"^(\d+)-([A-Za-z0-9_-]{32,64})\.csv$")
 
 
