@@ -180,10 +180,10 @@ def discard_upload(token: str, user_id: int) -> None:
     blobs.discard(hashes)
 
 
-def remove_stale_uploads(now: datetime) -> int:
-    """Forget files waiting longer than KEEP_SECONDS (a day); returns how many. The caller
-    commits: a request, or the scheduler in unit_of_work()."""
-    cutoff = now - timedelta(seconds=KEEP_SECONDS)
+def remove_stale_uploads(now: datetime | None = None) -> int:
+    """Forget files waiting longer than KEEP_SECONDS (a day) at `now` (default: the clock);
+    returns how many. The caller commits: a request, or the scheduler in unit_of_work()."""
+    cutoff = (now or utcnow()) - timedelta(seconds=KEEP_SECONDS)
     hashes = list(db.session.scalars(delete(ImportUpload).where(ImportUpload.created_at <= cutoff)
                                      .returning(ImportUpload.blob_hash)))
     blobs.discard(hashes)
