@@ -3,6 +3,7 @@ long-lived cache headers and an ETag, and a 304 when the browser has them alread
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +14,9 @@ from advocacy.core.db import db
 from advocacy.feed import posts as post_service
 from advocacy.feed.models import Post
 
-from ..conftest import START, login
+from advocacy import create_app
+
+from ..conftest import START, Client, login, make_config
 from .factories import certify, create_live_post, create_post, post_values
 from .helpers import PNG
 
@@ -113,3 +116,26 @@ def test_a_blob_is_bytes_named_by_their_hash_and_nothing_else_is_a_name(db):
         assert blobs.get(name) is None and blobs.read(name) is None
     db.session.commit()
     assert db.session.scalar(select(Post.id)) is None
+
+
+def test_an_image_uploaded_through_one_host_is_served_by_another(app, client, marketing, reviewer, certified,
+                                                                 at_start, tmp_path):
+    from .test_hostile import upload
+
+    login(client, marketing)
+    assert upload(client, PNG, "photo.png", action="submit").status_code == 302
+    post = db.session.scalars(select(Post)).one()
+    login(client, reviewer)
+    client.post(f"/review/{post.id}", data={"decision": "approve", "version": "1"})
+    other = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"], UPLOAD_FOLDER=str(tmp_path / "b")))
+    other.test_client_class = Client
+    try:
+        on_b = other.test_client()
+        login(on_b, certified)
+        response = on_b.get(f"/feed/{post.id}/image", follow_redirects=True)
+        assert response.status_code == 200 and response.data == PNG
+    finally:
+        with other.app_context():
+            other.extensions["sqlalchemy"].engines[None].dispose()
+    for folder in (Path(app.config["UPLOAD_FOLDER"]), tmp_path / "b"):
+        assert not folder.exists() or not any(folder.rglob("*.png")), "no image file on any disk"
