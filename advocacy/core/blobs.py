@@ -17,6 +17,7 @@ another feature still shows.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ from advocacy.core.transaction import unit_of_work
 
 _HOLDERS, _IMPORTERS = "advocacy.blob_holders", "advocacy.blob_file_importers"
 HASH_LENGTH = 64
+HASH_RE = re.compile(r"[0-9a-f]{64}")
 
 
 class BlobTooLarge(ValueError):
@@ -60,7 +62,7 @@ def content_hash(data: bytes) -> str:
 
 
 def is_hash(value: str | None) -> bool:
-    return bool(value) and len(value or "") == HASH_LENGTH and all(c in "0123456789abcdef" for c in value or "")
+    return HASH_RE.fullmatch(value or "") is not None
 
 
 def max_size() -> int:
@@ -91,10 +93,6 @@ def read(digest: str) -> bytes | None:
     if not is_hash(digest):
         return None
     return db.session.scalar(select(Blob.data).where(Blob.hash == digest))
-
-
-def exists(digest: str) -> bool:
-    return is_hash(digest) and db.session.scalar(select(Blob.hash).where(Blob.hash == digest)) is not None
 
 
 # -- who still uses a blob -------------------------------------------------------------------------
