@@ -32,7 +32,8 @@ def test_requests_are_counted_by_endpoint_and_status_for_the_scraper_with_the_to
     assert after.status_code == 200 and after.content_type.startswith("text/plain")
     text = after.get_data(as_text=True)
     login = dict(endpoint="auth.login", method="GET", status="200")
-    assert sample(text, "advocacy_http_requests_total", **login) == sample(before, "advocacy_http_requests_total", **login) + 1
+    requests = "advocacy_http_requests_total"
+    assert sample(text, requests, **login) == sample(before, requests, **login) + 1
     unknown = dict(endpoint="none", method="GET", status="404")
     assert sample(text, "advocacy_http_requests_total", **unknown) >= 1, "unknown paths share one label"
     assert "/nothing-here" not in text
