@@ -12,8 +12,8 @@ Logs: gunicorn's own lines and one access line per request go to stderr in the a
 
 Metrics (core/metrics.py): with more than one worker, prometheus-client counts in files in
 `PROMETHEUS_MULTIPROC_DIR`, which must be set before gunicorn starts (this file is read after the
-app's modules are imported, too late to choose the counting mode). The folder is emptied when the
-server starts; a worker that exits is marked dead. With `METRICS_ADDRESS` the master serves the
+app's modules are imported, too late to choose the counting mode). When the server starts, the
+counts of processes no longer running are removed; a worker that exits is marked dead. With `METRICS_ADDRESS` the master serves the
 metrics of all workers there.
 
 This module is read by gunicorn only; nothing in the app imports it.
@@ -68,19 +68,37 @@ logconfig_dict = {
 
 _metrics_address = os.environ.get("METRICS_ADDRESS", "").strip()
 _metrics_wanted = bool(_metrics_address or os.environ.get("METRICS_TOKEN"))
-if _metrics_wanted and workers > 1 and not metrics.multiprocess_dir():
-    raise ConfigError("Metrics are on (METRICS_TOKEN or METRICS_ADDRESS) with several workers, so "
-                      "PROMETHEUS_MULTIPROC_DIR must name an empty folder the server may write, set before "
-                      "gunicorn starts (e.g. /run/advocacy/metrics); otherwise each scrape would see one "
-                      "worker's counts.")
 
 
 def on_starting(server) -> None:
     folder = metrics.multiprocess_dir()
+    if _metrics_wanted and server.cfg.workers > 1 and not folder:
+        raise SystemExit("Metrics are on (METRICS_TOKEN or METRICS_ADDRESS) with several workers, so "
+                         "PROMETHEUS_MULTIPROC_DIR must name a folder of its own the server may write, set "
+                         "before gunicorn starts (e.g. /run/advocacy); otherwise each scrape would see one "
+                         "worker's counts.")
     if folder:
         os.makedirs(folder, exist_ok=True)
-        for stale in glob.glob(os.path.join(folder, "*.db")):  # counts of a previous run
-            os.remove(stale)
+        remove_counts_of_dead_processes(folder)
+
+
+def remove_counts_of_dead_processes(folder: str) -> None:
+    """A previous run's files (counter_<pid>.db, ...) go; those of a process still running (a job
+    worker on this host writing to the same folder) stay, so its counts show in the same scrape."""
+    for path in glob.glob(os.path.join(folder, "*.db")):
+        pid = os.path.basename(path).rsplit("_", 1)[-1].removesuffix(".db")
+        if not (pid.isdigit() and _alive(int(pid))):
+            os.remove(path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def when_ready(server) -> None:
