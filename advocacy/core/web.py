@@ -19,8 +19,6 @@ from advocacy.core.forms import keep_submitted_form
 from advocacy.core.i18n import LANGUAGE_CHOICES
 
 log = logging.getLogger("advocacy.web")
-# What a store the app counts in (the rate limits' Redis) raises when it cannot be reached.
-STORE_ERRORS = (StorageError, RedisError)
 RETRY_AFTER_SECONDS = 30
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -68,7 +66,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RedisError)
     def store_unavailable(error):
         # Fail closed: a limit that cannot be counted is not skipped (README, "Operating").
-        log.error("the rate-limit store is unavailable: %s: %s", type(error).__name__, error)
+        log.error("a store this request needs (Redis) is unavailable: %s: %s", type(error).__name__, error)
         db.session.rollback()
         return service_unavailable()
 

@@ -100,3 +100,16 @@ def test_with_redis_up_signing_in_works_and_the_instance_is_ready(redis_up):
     assert client.get("/readyz").json == {"status": "ok", "checks": {"database": "ok", "rate_limit_store": "ok"}}
     response = client.post("/login", data={"email": "ops-redis@example.com", "password": PASSWORD})
     assert response.status_code == 302
+
+
+@pytest.mark.slow
+def test_a_redis_that_accepts_but_never_answers_is_down_too_not_a_hang(make_app):
+    """A stuck Redis (a full network path, a frozen server): the connection opens, no answer comes.
+    The client's socket timeout (a few seconds) ends the wait, and the page says what is wrong."""
+    with socket.socket() as stuck:
+        stuck.bind(("127.0.0.1", 0))
+        stuck.listen(8)  # the kernel accepts connections; nobody ever reads or answers
+        app = make_app(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{stuck.getsockname()[1]}/5")
+        response = app.test_client().get("/login")
+    assert response.status_code == 503
+    assert "Signing in is temporarily unavailable" in response.get_data(as_text=True)
