@@ -13,8 +13,8 @@ Logs: gunicorn's own lines and one access line per request go to stderr in the a
 Metrics (core/metrics.py): with more than one worker, prometheus-client counts in files in
 `PROMETHEUS_MULTIPROC_DIR`, which must be set before gunicorn starts (this file is read after the
 app's modules are imported, too late to choose the counting mode). When the server starts, the
-counts of processes no longer running are removed; a worker that exits is marked dead. With `METRICS_ADDRESS` the master serves the
-metrics of all workers there.
+counts of processes no longer running are removed; a worker that exits is marked dead. With
+`METRICS_ADDRESS` the master serves the metrics of all workers there.
 
 This module is read by gunicorn only; nothing in the app imports it.
 """

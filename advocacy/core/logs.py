@@ -6,7 +6,8 @@ A request's id comes from `X-Request-ID` only when the app runs behind a trusted
 the `X-Request-ID` response header (gunicorn's access log reads it from there) and onto error pages,
 so a person can quote it and an operator can find every line of that request.
 
-A job sets its own id with `job_context(...)`, so its lines can be found the same way.
+A job sets its own id with `job_context(...)` (or `set_job_id`/`clear_job_id` from a queue's
+hooks), so its lines can be found the same way.
 """
 from __future__ import annotations
 
@@ -53,15 +54,26 @@ def is_sane_id(value: str | None) -> bool:
     return bool(value) and _SANE_ID.fullmatch(value or "") is not None
 
 
+def set_job_id(job_id: str | None = None) -> str:
+    """From now on in this thread, log lines carry this job's id (a sane id given, or a new one).
+    For a queue's before/after hooks; `clear_job_id()` when the job is done."""
+    value = job_id if job_id is not None and is_sane_id(job_id) else new_request_id()
+    _current_id.set(value)
+    return value
+
+
+def clear_job_id() -> None:
+    _current_id.set(None)
+
+
 @contextmanager
 def job_context(job_id: str | None = None) -> Iterator[str]:
     """Run a job with its own id in every log line it writes (a sane id given, or a new one)."""
-    value = job_id if job_id is not None and is_sane_id(job_id) else new_request_id()
-    token = _current_id.set(value)
+    previous = _current_id.get()
     try:
-        yield value
+        yield set_job_id(job_id)
     finally:
-        _current_id.reset(token)
+        _current_id.set(previous)
 
 
 # -- formatting ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from advocacy.core.config import ConfigError
-from advocacy.core.logs import HEADER, job_context
+from advocacy.core.logs import HEADER, clear_job_id, job_context, set_job_id
 
 
 def add_failing_route(app):
@@ -108,3 +108,13 @@ def test_the_level_filters_lines(make_app, stderr_lines):
 def test_an_unknown_level_or_format_stops_the_start_with_one_clear_line(make_app, setting, value):
     with pytest.raises(ConfigError, match=setting):
         make_app(**{setting: value})
+
+
+def test_a_queue_hook_sets_and_clears_the_job_id(make_app, stderr_lines):
+    make_app(LOG_FORMAT="json")
+    lines = stderr_lines()
+    job_id = set_job_id("huey-3f2a")
+    logging.getLogger("advocacy.jobs").warning("sending")
+    clear_job_id()
+    logging.getLogger("advocacy.jobs").warning("idle")
+    assert job_id == "huey-3f2a" and [e["request_id"] for e in lines.json()] == ["huey-3f2a", "-"]
