@@ -10,6 +10,7 @@ check that failed and never says why in detail (no URLs, no hosts, no passwords:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, current_app, jsonify
@@ -21,6 +22,8 @@ from advocacy.core.extensions import limiter
 log = logging.getLogger("advocacy.health")
 bp = Blueprint("health", __name__)
 _CHECKS = "advocacy.readiness"
+_STORE_DOWN_UNTIL = "advocacy.rate_limit_store_down_until"
+RECHECK_SECONDS = 5
 
 Check = Callable[[], bool]
 
@@ -46,14 +49,25 @@ def uses_shared_rate_limit_store() -> bool:
 
 
 def rate_limit_store_ok() -> bool:
-    """Whether login failures and rate limits can be counted right now (memory always can)."""
+    """Whether login failures and rate limits can be counted right now (memory always can).
+
+    A store found down is taken as down for RECHECK_SECONDS without asking again: a stuck Redis
+    holds each question for the client's timeout (seconds), and every login page asks."""
     if not uses_shared_rate_limit_store():
         return True
+    state = current_app.extensions.setdefault(_STORE_DOWN_UNTIL, [0.0])
+    if time.monotonic() < state[0]:
+        return False
     try:
-        return bool(limiter.storage.check())
+        answered = bool(limiter.storage.check())
     except Exception as error:  # a store that cannot even be asked is down, whatever it raised
         log.error("the rate-limit store is unavailable: %s: %s", type(error).__name__, error)
-        return False
+        answered = False
+    if not answered:
+        log.error("the rate-limit store does not answer: signing in is paused for %s s, then asked again",
+                  RECHECK_SECONDS)
+        state[0] = time.monotonic() + RECHECK_SECONDS
+    return answered
 
 
 def readiness_checks() -> dict[str, Check]:

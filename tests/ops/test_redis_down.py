@@ -6,8 +6,11 @@ from __future__ import annotations
 import socket
 
 import pytest
+from freezegun import freeze_time
 
 from advocacy.core.db import db
+from advocacy.core.extensions import limiter
+from advocacy.core.health import RECHECK_SECONDS
 from advocacy.core.logs import HEADER
 
 from ..conftest import PASSWORD
@@ -113,3 +116,22 @@ def test_a_redis_that_accepts_but_never_answers_is_down_too_not_a_hang(make_app)
         response = app.test_client().get("/login")
     assert response.status_code == 503
     assert "Signing in is temporarily unavailable" in response.get_data(as_text=True)
+
+
+def test_a_store_found_down_is_asked_again_only_after_a_few_seconds(redis_down, monkeypatch):
+    """Each question to a stuck Redis waits for the client's timeout: the login pages of the next
+    seconds answer at once instead of each holding a worker."""
+    app, _url = redis_down
+    asked = []
+    storage = limiter.storage
+    real_check = storage.check
+    monkeypatch.setattr(storage, "check", lambda: asked.append(1) or real_check())
+    client = app.test_client()
+    with freeze_time("2026-12-03 09:00:00", tick=False) as frozen:
+        assert client.get("/login").status_code == 503
+        assert client.post("/login", data={"email": "a@example.com", "password": "x"}).status_code == 503
+        assert client.get("/readyz").status_code == 503
+        assert len(asked) == 1
+        frozen.tick(RECHECK_SECONDS + 1)
+        assert client.get("/login").status_code == 503
+        assert len(asked) == 2
