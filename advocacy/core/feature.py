@@ -1,5 +1,6 @@
 """The core's own setup: extensions, request plumbing, one transaction per request, logs and
-metrics, health, language, display, and the commands that need no feature (`flask demo` runs the steps features add)."""
+metrics, health, language, display, and the commands that need no feature (`flask demo` runs the
+steps features add)."""
 from __future__ import annotations
 
 from flask import Flask
