@@ -75,7 +75,7 @@ def on_starting(server) -> None:
     if _metrics_wanted and server.cfg.workers > 1 and not folder:
         raise SystemExit("Metrics are on (METRICS_TOKEN or METRICS_ADDRESS) with several workers, so "
                          "PROMETHEUS_MULTIPROC_DIR must name a folder of its own the server may write, set "
-                         "before gunicorn starts (e.g. /run/advocacy); otherwise each scrape would see one "
+                         "before gunicorn starts (e.g. /run/advocacy/metrics); otherwise each scrape would see one "
                          "worker's counts.")
     if folder:
         os.makedirs(folder, exist_ok=True)
