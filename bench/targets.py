@@ -83,7 +83,7 @@ from advocacy import create_app
 from advocacy.core.clock import utcnow
 from advocacy.learning.models.courses import Course
 from advocacy.learning.policy import current_policy
-from advocacy.learning.services.reading import acknowledge_policy
+from advocacy.learning.services.policy import acknowledge_policy
 from advocacy.core.db import db
 from advocacy.core.organisation import User
 from advocacy.learning.services.certificates import record_pass

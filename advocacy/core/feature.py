@@ -1,10 +1,11 @@
-"""The core's own setup: extensions, request plumbing, one transaction per request, language,
-display, and the commands that need no feature (`flask demo` runs the steps features add)."""
+"""The core's own setup: extensions, request plumbing, one transaction per request, logs and
+metrics, health, language, display, and the commands that need no feature (`flask demo` runs the
+steps features add)."""
 from __future__ import annotations
 
 from flask import Flask
 
-from advocacy.core import blobs, display, fragments, i18n, transaction, web
+from advocacy.core import blobs, display, fragments, health, i18n, logs, metrics, transaction, web
 from advocacy.core.db import db
 from advocacy.core.demo import demo_command
 from advocacy.core.extensions import csrf, limiter, migrate
@@ -14,6 +15,10 @@ def init_app(app: Flask) -> None:
     # First registered, so it runs last of all after_request hooks: nothing after the commit needs
     # the (then expired) objects of the request.
     transaction.init_app(app)
+    # Next, so that every later hook and every error page has the request id, and the timing
+    # covers all the other hooks.
+    logs.init_app(app)
+    metrics.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", "migrations"),
                      render_as_batch=True, compare_type=True)
@@ -24,4 +29,5 @@ def init_app(app: Flask) -> None:
     display.init_app(app)
     fragments.init_app(app)
     blobs.init_app(app)
+    health.init_app(app)
     app.cli.add_command(demo_command)

@@ -2,18 +2,24 @@
 features register (core knows no feature: each adds its own tabs from create_app)."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from limits.errors import StorageError
+from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from advocacy.core.db import db
 from advocacy.core.forms import keep_submitted_form
 from advocacy.core.i18n import LANGUAGE_CHOICES
+
+log = logging.getLogger("advocacy.web")
+RETRY_AFTER_SECONDS = 30
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -56,10 +62,25 @@ def register_error_handlers(app: Flask) -> None:
         template = f"errors/{code}.html" if code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
         return render_template(template, error=error), code
 
+    @app.errorhandler(StorageError)
+    @app.errorhandler(RedisError)
+    def store_unavailable(error):
+        # Fail closed: a limit that cannot be counted is not skipped (README, "Operating").
+        log.error("a store this request needs (Redis) is unavailable: %s: %s", type(error).__name__, error)
+        db.session.rollback()
+        return service_unavailable()
+
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
         return render_template("errors/500.html"), 500
+
+
+def service_unavailable(sign_in: bool = False):
+    """503 with a page saying what is unavailable, and when to try again."""
+    response = current_app.make_response((render_template("errors/503.html", sign_in=sign_in), 503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 # -- navigation ----------------------------------------------------------------------------------

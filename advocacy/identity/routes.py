@@ -4,6 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from advocacy.core.extensions import limiter
+from advocacy.core.health import rate_limit_store_ok
+from advocacy.core.web import service_unavailable
 from advocacy.identity import services
 from advocacy.identity.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
 from advocacy.identity.invitations import send_reset_link
@@ -20,6 +22,10 @@ def home_url() -> str:
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(services.safe_next_url(request.args.get("next")) or home_url())
+    if not rate_limit_store_ok():
+        # Fail closed: without the shared counters a guesser would get a fresh allowance from
+        # every worker on every host (README, "Operating").
+        return service_unavailable(sign_in=True)
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         if services.login_blocked(form.email.data):

@@ -1,4 +1,4 @@
-"""The front door: each role's landing page, the health check, the organisation's settings."""
+"""The front door: each role's landing page, the organisation's settings."""
 from __future__ import annotations
 
 from flask import Flask

@@ -1,8 +1,7 @@
-"""The front door: each role's landing page, health check, organisation settings."""
-from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+"""The front door: each role's landing page, organisation settings (health is core/health.py)."""
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import text
 
 from advocacy.core.audit import record
 from advocacy.core.db import db
@@ -34,16 +33,6 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return redirect(url_for(home_endpoint_for(current_user)))
-
-
-@bp.get("/healthz")
-def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any failure to reach the database is "down", whatever the driver says
-        db.session.rollback()
-        return jsonify(status="error", database="unavailable"), 503
-    return jsonify(status="ok", database="ok")
 
 
 @bp.route("/admin", methods=["GET", "POST"])

@@ -8,6 +8,10 @@ ALL_LOGGED_IN_REDIRECT = dict(employee=302, manager=302, hr=302, marketing=302, 
 ACCESS = [
     Row("GET", "/", anon=302, **ALL_LOGGED_IN_REDIRECT),
     Row("GET", "/healthz", anon=200, employee=200),
+    Row("GET", "/readyz", anon=200, employee=200),
+    # Not found without METRICS_TOKEN (the suite's setting); with it, only a bearer of the token
+    # gets the metrics (tests/ops/test_metrics.py).
+    Row("GET", "/metrics", anon=404, employee=404, admin=404),
     Row("GET", "/login", anon=200, **ALL_LOGGED_IN_REDIRECT),
     Row("POST", "/logout", anon=302, employee=302, admin=302),
     Row("GET", "/admin", anon=302, employee=403, manager=403, hr=403, marketing=403, reviewer=403, admin=200),
