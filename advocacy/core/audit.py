@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import current_user
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, insert
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.core.clock import UTCDateTime, utcnow
@@ -29,3 +29,13 @@ def record(action: str, detail: str = "", subject_id: int | None = None, actor_i
     if actor_id is None and current_user and getattr(current_user, "is_authenticated", False):
         actor_id = current_user.id
     db.session.add(AuditEntry(action=action, detail=detail[:2000], subject_id=subject_id, actor_id=actor_id))
+
+
+def record_refusal(action: str, detail: str = "", subject_id: int | None = None) -> None:
+    """An entry for something refused (a forged sign-in, refused provisioning). The refused request
+    answers with an error and keeps nothing it did, so its own work is rolled back here and the entry
+    is written on a connection of its own, committed at once."""
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        connection.execute(insert(AuditEntry).values(at=utcnow(), action=action[:60], detail=detail[:2000],
+                                                     subject_id=subject_id, actor_id=None))

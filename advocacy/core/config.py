@@ -19,6 +19,22 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _secret(name: str) -> str:
+    """A secret from NAME, or from the file NAME_FILE names (a mounted secret), stripped."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(name + "_FILE", "")
+    if path and not value:
+        try:
+            value = Path(path).read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"{name}_FILE is set to {path!r}, which cannot be read: {error.strerror}.") from error
+    return value.strip()
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip().lower() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 def _database_url(instance_path: str) -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -61,6 +77,29 @@ def from_environment(instance_path: str) -> dict:
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text").strip().lower() or "text",
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
         "METRICS_ADDRESS": os.environ.get("METRICS_ADDRESS", "").strip(),
+
+        **_single_sign_on(),
+    }
+
+
+def _single_sign_on() -> dict:
+    """OpenID Connect and SAML sign-in, and whether passwords still work (README, Single sign-on)."""
+    return {
+        # Exactly as the provider's discovery document spells it (some end in a slash).
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").strip(),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "").strip(),
+        "OIDC_CLIENT_SECRET": _secret("OIDC_CLIENT_SECRET"),
+        "OIDC_SCOPES": os.environ.get("OIDC_SCOPES", "openid email profile").strip(),
+        # Entra ID sends no email_verified claim: a tenant that owns its addresses may trust them.
+        "OIDC_TRUST_EMAIL": _bool("OIDC_TRUST_EMAIL", False),
+        "SAML_IDP_METADATA_URL": os.environ.get("SAML_IDP_METADATA_URL", "").strip(),
+        "SAML_IDP_METADATA_FILE": os.environ.get("SAML_IDP_METADATA_FILE", "").strip(),
+        "SAML_SP_ENTITY_ID": os.environ.get("SAML_SP_ENTITY_ID", "").strip(),
+        "SSO_JIT": _bool("SSO_JIT", False),
+        "SSO_DEPARTMENT_CLAIM": os.environ.get("SSO_DEPARTMENT_CLAIM", "department").strip(),
+        "SSO_MANAGER_CLAIM": os.environ.get("SSO_MANAGER_CLAIM", "manager_email").strip(),
+        "PASSWORD_LOGIN": _bool("PASSWORD_LOGIN", True),
+        "BREAK_GLASS_ADMINS": _list("BREAK_GLASS_ADMINS"),
     }
 
 
@@ -89,6 +128,7 @@ DEFAULTS = {
 
 def check(config) -> None:
     """Refuse to start rather than run insecurely."""
+    _check_single_sign_on(config)
     if not config.get("SECRET_KEY"):
         if config.get("DEBUG") or config.get("TESTING"):
             config["SECRET_KEY"] = os.urandom(32).hex()
@@ -99,3 +139,18 @@ def check(config) -> None:
                 "Set SECRET_KEY to a long random value, e.g. "
                 "`python3 -c 'import secrets; print(secrets.token_hex(32))'`."
             )
+
+
+def _check_single_sign_on(config) -> None:
+    oidc = {name: config.get(name) for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")}
+    if any(oidc.values()) and not all(oidc.values()):
+        missing = ", ".join(name for name, value in oidc.items() if not value)
+        raise ConfigError(f"OpenID Connect is half configured: {missing} is not set. Set OIDC_ISSUER, "
+                          "OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (or OIDC_CLIENT_SECRET_FILE), or none of them.")
+    saml = bool(config.get("SAML_IDP_METADATA_URL") or config.get("SAML_IDP_METADATA_FILE"))
+    if saml and not config.get("SAML_SP_ENTITY_ID"):
+        raise ConfigError("SAML needs SAML_SP_ENTITY_ID (the name this app has at the identity provider) "
+                          "next to SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE.")
+    if not config.get("PASSWORD_LOGIN", True) and not (all(oidc.values()) or saml):
+        raise ConfigError("PASSWORD_LOGIN=off needs single sign-on (OIDC_* or SAML_*): otherwise only the "
+                          "break-glass admins could sign in.")

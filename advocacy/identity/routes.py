@@ -1,15 +1,18 @@
 """Log in and out, invitations, password resets and changes, language choice."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from advocacy.core import audit
 from advocacy.core.extensions import limiter
 from advocacy.core.health import rate_limit_store_ok
+from advocacy.core.settings import organisation_settings
 from advocacy.core.web import service_unavailable
 from advocacy.identity import services
 from advocacy.identity.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
 from advocacy.identity.invitations import send_reset_link
 from advocacy.identity.passwords import password_matches, password_problem
+from advocacy.identity.sessions import begin_session
 
 bp = Blueprint("auth", __name__)
 
@@ -28,16 +31,29 @@ def login():
         return service_unavailable(sign_in=True)
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        if not services.password_login_allowed(form.email.data):
+            flash(_("Password sign-in is turned off here. Use the single sign-on button."), "error")
+            return _login_page(form), 200
         if services.login_blocked(form.email.data):
             return render_template("errors/429.html", login=True), 429
         user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
+        if user is None or not services.password_login_allowed_for(user):
             services.record_failed_login(form.email.data)
             flash(_("That e-mail address and password do not match. Check both and try again."), "error")
-            return render_template("auth/login.html", form=form), 200
-        login_user(user, remember=form.remember.data)
+            return _login_page(form), 200
+        if not current_app.config["PASSWORD_LOGIN"]:
+            audit.record("auth.break_glass_login", "password sign-in while PASSWORD_LOGIN=off",
+                         subject_id=user.id, actor_id=user.id)
+        begin_session(user, remember=form.remember.data)
         return redirect(services.safe_next_url(form.next.data) or home_url())
-    return render_template("auth/login.html", form=form)
+    return _login_page(form)
+
+
+def _login_page(form: LoginForm):
+    for_all = current_app.config["PASSWORD_LOGIN"]
+    return render_template("auth/login.html", form=form, sso_options=services.sso_options(),
+                           organisation_name=organisation_settings().name, password_login_for_all=for_all,
+                           show_password_form=for_all or bool(request.values.get("break_glass")))
 
 
 @bp.post("/logout")
@@ -85,7 +101,7 @@ def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = services.find_user_by_email(form.email.data)
-        if user is not None and user.is_active:
+        if user is not None and user.is_active and services.password_login_allowed(user.email or ""):
             send_reset_link(user)
         # The same answer whether or not the address exists: no one learns who has an account.
         flash(_("If that address belongs to an account, a link to set a new password is on its way. "

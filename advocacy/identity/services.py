@@ -66,6 +66,29 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def password_login_allowed(email: str) -> bool:
+    """With PASSWORD_LOGIN=off only the break-glass admins' addresses may use a password. Checked
+    before any hashing, so a refused address costs nothing."""
+    cfg = current_app.config
+    return cfg["PASSWORD_LOGIN"] or normalise_email(email) in cfg["BREAK_GLASS_ADMINS"]
+
+
+def password_login_allowed_for(user: User) -> bool:
+    """A break-glass address must also still belong to an admin."""
+    return current_app.config["PASSWORD_LOGIN"] or user.has_role("admin")
+
+
+def sso_options() -> list[dict[str, str]]:
+    """The single sign-on buttons the login page shows, in this order."""
+    cfg = current_app.config
+    options = []
+    if cfg.get("OIDC_ISSUER"):
+        options.append({"endpoint": "sso.oidc_login", "label": "OpenID Connect"})
+    if cfg.get("SAML_IDP_METADATA_URL") or cfg.get("SAML_IDP_METADATA_FILE"):
+        options.append({"endpoint": "sso.saml_login", "label": "SAML"})
+    return options
+
+
 def end_session(user: User) -> None:
     """Logging out ends every session and remember-me cookie of this person."""
     user.rotate_session_token()

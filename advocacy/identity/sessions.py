@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import Flask
+from flask import Flask, g, session
 from flask_babel import lazy_gettext as _l
+from flask_login import login_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -26,6 +27,17 @@ def _user_statement():
     """Roles come in the same query: every page asks for them (the navigation), one round trip
     fewer. Built once per process, as it runs on every request."""
     return select(User).options(joinedload(User.role_rows)).where(User.session_token == bindparam("token"))
+
+
+def begin_session(user: User, remember: bool = False) -> None:
+    """Sign `user` in on a fresh session: whatever the session held before (a planted cookie, the
+    sign-in's state) is dropped and the CSRF token is new; only the chosen language stays."""
+    language = session.get("language")
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF keeps this request's token here; the next form gets a new one
+    if language:
+        session["language"] = language
+    login_user(user, remember=remember)
 
 
 def init_app(app: Flask) -> None:
