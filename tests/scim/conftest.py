@@ -34,8 +34,9 @@ def scim(client, scim_token):
 
         def open(self, method, path, json=None, token=None, **kwargs):
             headers = {"Authorization": f"Bearer {token or scim_token}"}
-            return client.open("/scim/v2" + path, method=method, json=json, headers=headers,
-                               content_type=SCIM_JSON if json is not None else None, **kwargs)
+            if json is not None:
+                kwargs.setdefault("content_type", SCIM_JSON)
+            return client.open("/scim/v2" + path, method=method, json=json, headers=headers, **kwargs)
 
         def get(self, path, **kwargs):
             return self.open("GET", path, **kwargs)
