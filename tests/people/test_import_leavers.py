@@ -65,3 +65,15 @@ def test_a_leaver_signed_in_elsewhere_is_signed_out_and_a_changed_preview_is_ref
     assert active(db, "other@example.com") is True
     client.post("/people/import/apply", data=hidden(html))
     assert otto.get("/home").status_code == 302
+
+
+def test_the_cli_lists_then_deactivates_who_is_not_in_the_file(app, db, tmp_path, employee, other_employee):
+    path = tmp_path / "people.csv"
+    path.write_bytes(CSV)
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["people", "import", str(path), "--deactivate-missing", "--dry-run"])
+    assert "deactivate other@example.com" in dry.output and "1 not in the file" in dry.output
+    assert active(db, "other@example.com") is True
+    done = runner.invoke(args=["people", "import", str(path), "--deactivate-missing"])
+    assert done.exit_code == 0 and "1 deactivated." in done.output
+    assert active(db, "other@example.com") is False and active(db, "employee@example.com") is True
