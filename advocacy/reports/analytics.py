@@ -45,7 +45,7 @@ def valid_certified_ids(now: datetime):
 
 
 def current_people():
-    return (User.is_active)
+    return (User.is_active,)
 
 
 # -- the headline numbers ----------------------------------------------------------------------------
