@@ -5,6 +5,7 @@ from advocacy.core import config as config_module
 from advocacy.core import feature as core_feature
 from advocacy.feed import feature as feed_feature
 from advocacy.identity import feature as identity_feature
+from advocacy.identity.scim import feature as scim_feature
 from advocacy.learning import feature as learning_feature
 from advocacy.main import feature as main_feature
 from advocacy.people import feature as people_feature
@@ -12,8 +13,8 @@ from advocacy.reports import feature as reports_feature
 
 # Lowest floor first. Each feature registers its own pages, commands, navigation, goal measures,
 # privacy parts and demo steps. (Names end in _feature: a bare `core` here would hide the package.)
-FEATURES = (core_feature, identity_feature, learning_feature, feed_feature, people_feature, reports_feature,
-            main_feature)
+FEATURES = (core_feature, identity_feature, scim_feature, learning_feature, feed_feature, people_feature,
+            reports_feature, main_feature)
 
 
 def create_app(config: dict | None = None) -> Flask:

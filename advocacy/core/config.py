@@ -77,6 +77,10 @@ def from_environment(instance_path: str) -> dict:
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text").strip().lower() or "text",
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
         "METRICS_ADDRESS": os.environ.get("METRICS_ADDRESS", "").strip(),
+        # Provisioning (README, "Provisioning (SCIM)").
+        "SCIM_GROUPS": os.environ.get("SCIM_GROUPS", "departments").strip().lower() or "departments",
+        "SCIM_ROLE_GROUPS": os.environ.get("SCIM_ROLE_GROUPS", ""),
+        "SCIM_RATE_LIMIT": os.environ.get("SCIM_RATE_LIMIT", "").strip() or "1200 per minute",
 
         **_single_sign_on(),
     }

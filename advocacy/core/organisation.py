@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ColumnElement, Date, ForeignKey, Integer, String, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.core.clock import UTCDateTime, utcnow
@@ -95,9 +96,17 @@ class User(UserMixin, Model):
     def get_id(self) -> str:
         return self.session_token
 
-    @property
+    # The one rule for "an active person" (README, "Provisioning (SCIM)", leavers): not deactivated
+    # (a leaver, by SCIM or the import) and not erased. Sessions, sign-in, reset links, reminders,
+    # the digest and HR's counts of who is assigned all use it, in Python or as SQL (User.is_active).
+    @hybrid_property
     def is_active(self) -> bool:
         return self.active and self.erased_at is None
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.active.is_(True), cls.erased_at.is_(None))
 
     @property
     def roles(self) -> frozenset[str]:

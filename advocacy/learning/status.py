@@ -105,7 +105,7 @@ def person_status(now: datetime, scope: Scope = Scope()):
         .outerjoin(Department, Department.id == User.department_id)
         .outerjoin(cert, cert.c.user_id == User.id).outerjoin(grant, grant.c.user_id == User.id)
         .outerjoin(due, due.c.user_id == User.id).outerjoin(progress, progress.c.user_id == User.id)
-        .where(User.active.is_(True), User.erased_at.is_(None))
+        .where(User.is_active)
     )
     if scope.department_id is not None:
         stmt = stmt.where(User.department_id == scope.department_id)

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from advocacy.core.transaction import unit_of_work
 from advocacy.identity.invitations import invite_people
-from advocacy.people.importing import apply_import, check_import
+from advocacy.people.importing import apply_import, check_import, deactivate_leavers, people_not_in
 
 people_cli = AppGroup("people", help="Import people from CSV.")
 
@@ -15,17 +15,19 @@ people_cli = AppGroup("people", help="Import people from CSV.")
 @people_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; change nothing.")
-def import_people_command(file, dry_run):
+@click.option("--deactivate-missing", is_flag=True,
+              help="Deactivate everyone with an address who is not in the file (leavers).")
+def import_people_command(file, dry_run, deactivate_missing):
     """Import people from a CSV file (email, name, department, manager_email, start_date, roles).
 
     The whole file is checked first: any problem and nothing is applied. New people are invited.
     """
     # Messages are translated and mail links built with url_for: both want a request.
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        import_people(file, dry_run)
+        import_people(file, dry_run, deactivate_missing)
 
 
-def import_people(file, dry_run):
+def import_people(file, dry_run, deactivate_missing=False):
     with open(file, "rb") as handle:
         data = handle.read()
     checked = check_import(data, may_grant_admin=True)  # whoever runs the CLI runs the server
@@ -41,10 +43,16 @@ def import_people(file, dry_run):
         what = "; ".join(f"{name}: {before} -> {after}" for name, before, after in changes)
         click.echo(f"  changed    {row.email}: {what}")
     click.echo(f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged.")
+    leavers = people_not_in(checked, keep_id=-1) if deactivate_missing else []
+    for user in leavers:
+        click.echo(f"  deactivate {user.email} ({user.name}): not in the file")
+    if deactivate_missing:
+        click.echo(f"{len(leavers)} not in the file, to deactivate.")
     if dry_run:
         click.echo("Dry run: nothing was changed.")
         return
     with unit_of_work():  # the people and their invitation links together; the mails after the commit
         new_users = apply_import(checked, may_grant_admin=True, source=f"flask people import {file}")
         invited = invite_people(new_users)
-    click.echo(f"Imported. {invited} invitation(s) sent.")
+        deactivated = deactivate_leavers(leavers, f"flask people import {file}: not in the file")
+    click.echo(f"Imported. {invited} invitation(s) sent." + (f" {deactivated} deactivated." if leavers else ""))

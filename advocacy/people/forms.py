@@ -9,11 +9,13 @@ from advocacy.core.forms import Form
 class ImportUploadForm(Form):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file to upload."))],
                      render_kw={"accept": ".csv,text/csv"})
+    deactivate_missing = BooleanField(_l("Deactivate everyone who is not in this file (leavers)"))
 
 
 class ImportApplyForm(Form):
     token = HiddenField(validators=[DataRequired(), Length(max=64)])
     fingerprint = HiddenField(validators=[DataRequired(), Length(max=64)])
+    deactivate_missing = HiddenField(validators=[Length(max=1)])
 
 
 class PrivacyForm(Form):

@@ -6,6 +6,7 @@ so a mail server hiccup never undoes an import.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from advocacy.core.blobs import Blob
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, User, UserRole
+from advocacy.identity.leavers import deactivate_person
 from advocacy.people.csv_check import (
     Known,
     ParsedFile,
@@ -97,6 +99,27 @@ def apply_import(checked: CheckedImport, *, may_grant_admin: bool, source: str) 
     record("people.import", f"{source}: {len(plan.new)} new, {len(plan.changed)} changed, "
                             f"{len(plan.unchanged)} unchanged")
     return new_users
+
+
+# -- leavers: "deactivate everyone not in this file" ---------------------------------------------------
+
+def people_not_in(checked: CheckedImport, keep_id: int) -> list[User]:
+    """Active people with an address that the file does not name (never `keep_id`, the person
+    importing: nobody switches themselves off), by name."""
+    in_file = set(checked.parsed.emails)
+    return [user for user in db.session.scalars(
+        select(User).where(User.is_active, User.email.is_not(None), User.id != keep_id).order_by(User.name, User.id))
+        if user.email not in in_file]
+
+
+def leavers_fingerprint(checked: CheckedImport, leavers: list[User]) -> str:
+    """The plan's fingerprint, with who would be deactivated: applying refuses when either moved."""
+    text = checked.plan.fingerprint() + repr(sorted(user.id for user in leavers))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def deactivate_leavers(leavers: list[User], source: str) -> int:
+    return sum(deactivate_person(user, source) for user in leavers)
 
 
 def update_person(user: User, row: PersonRow, departments, users, may_grant_admin: bool) -> None:

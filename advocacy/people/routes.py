@@ -34,8 +34,10 @@ def import_upload():
     if not checked.ok:
         return render_template("people/import.html", form=form, checked=checked), 422
     token = imports.store_upload(data, current_user.id)
-    apply_form = ImportApplyForm(token=token, fingerprint=checked.plan.fingerprint())
-    return render_template("people/import_preview.html", checked=checked, form=apply_form)
+    leavers = imports.people_not_in(checked, current_user.id) if form.deactivate_missing.data else []
+    apply_form = ImportApplyForm(token=token, fingerprint=imports.leavers_fingerprint(checked, leavers),
+                                 deactivate_missing="y" if form.deactivate_missing.data else "")
+    return render_template("people/import_preview.html", checked=checked, form=apply_form, leavers=leavers)
 
 
 @bp.post("/people/import/apply")
@@ -50,13 +52,16 @@ def import_apply():
     checked = imports.check_import(data, may_grant_admin=may_grant_admin)
     if not checked.ok:
         return render_template("people/import.html", form=ImportUploadForm(), checked=checked), 422
-    if checked.plan.fingerprint() != form.fingerprint.data:
+    leavers = imports.people_not_in(checked, current_user.id) if form.deactivate_missing.data else []
+    fingerprint = imports.leavers_fingerprint(checked, leavers)
+    if fingerprint != form.fingerprint.data:
         flash(_("People changed since your preview. Check the new preview, then apply."), "warning")
-        form.fingerprint.data = checked.plan.fingerprint()
-        return render_template("people/import_preview.html", checked=checked, form=form), 409
+        form.fingerprint.data = fingerprint
+        return render_template("people/import_preview.html", checked=checked, form=form, leavers=leavers), 409
     try:
         with db.session.begin_nested():  # a savepoint: a clash leaves the rest of the request intact
             new_users = imports.apply_import(checked, may_grant_admin=may_grant_admin, source="upload")
+            deactivated = imports.deactivate_leavers(leavers, "import: not in the file")
     except IntegrityError:  # someone added the same people at this very moment
         flash(_("Someone changed people at the same moment. Upload the file again to see what is left to do."),
               "error")
@@ -66,6 +71,8 @@ def import_apply():
     flash(_("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged. Invitations sent: %(sent)d.",
             new=len(checked.plan.new), changed=len(checked.plan.changed), unchanged=len(checked.plan.unchanged),
             sent=invited), "success")
+    if leavers:
+        flash(_("Deactivated: %(n)d people who were not in the file.", n=deactivated), "success")
     return redirect(url_for("people.directory"))
 
 

@@ -45,7 +45,7 @@ def valid_certified_ids(now: datetime):
 
 
 def current_people():
-    return (User.active.is_(True), User.erased_at.is_(None))
+    return (User.is_active,)
 
 
 # -- the headline numbers ----------------------------------------------------------------------------

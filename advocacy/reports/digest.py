@@ -93,7 +93,7 @@ def certified_recipients(now: datetime) -> dict[int, Recipient]:
     rows = db.session.execute(
         select(User.id, User.email, User.name, User.language, User.department_id, Certification.tier)
         .join(Certification, Certification.user_id == User.id)
-        .where(Certification.is_valid_at(now), User.active.is_(True), User.erased_at.is_(None),
+        .where(Certification.is_valid_at(now), User.is_active,
                User.email.is_not(None), User.digest_unsubscribed_at.is_(None))
     ).all()
     recipients: dict[int, Recipient] = {}

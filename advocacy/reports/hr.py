@@ -93,7 +93,7 @@ def expiring_certifications(now: datetime, scope: Scope, limit: int | None = Non
                    User.name, User.email, User.department_id)
             .join(User, User.id == Certification.user_id)
             .where(Certification.is_valid_at(now), Certification.expires_at <= now + EXPIRY_WINDOW,
-                   User.active.is_(True), User.erased_at.is_(None))
+                   User.is_active)
             .order_by(Certification.expires_at, User.name))
     if scope.department_id is not None:
         stmt = stmt.where(User.department_id == scope.department_id)
@@ -102,7 +102,7 @@ def expiring_certifications(now: datetime, scope: Scope, limit: int | None = Non
 
 def policy_coverage(scope: Scope):
     """Per policy version: how many of the people in scope acknowledged it, and the percentage."""
-    people = scope.apply(select(User.id).where(User.active.is_(True), User.erased_at.is_(None)), User.id)
+    people = scope.apply(select(User.id).where(User.is_active), User.id)
     if scope.department_id is not None:
         people = people.where(User.department_id == scope.department_id)
     people = people.subquery("people")

@@ -18,7 +18,7 @@ def leaderboard_rows(now: datetime):
         select(User.id, User.name, Department.name.label("department"), func.count(Share.id).label("shares"))
         .join(Share, Share.user_id == User.id)
         .outerjoin(Department, Department.id == User.department_id)
-        .where(User.leaderboard_opt_in.is_(True), User.erased_at.is_(None), User.active.is_(True),
+        .where(User.leaderboard_opt_in.is_(True), User.is_active,
                Share.shared_at >= now - WINDOW)
         .group_by(User.id, User.name, Department.name)
         .order_by(func.count(Share.id).desc(), User.name).limit(SIZE)

@@ -89,7 +89,7 @@ def policy_reminders(now: datetime) -> list[Reminder]:
 
 
 def reachable():
-    return (User.active.is_(True), User.erased_at.is_(None), User.email.is_not(None))
+    return (User.is_active, User.email.is_not(None))
 
 
 def already_sent(candidates: list[Reminder]) -> set[tuple]:

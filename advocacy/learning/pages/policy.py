@@ -103,7 +103,7 @@ def active_people_with_acknowledgement(current: PolicyVersion | None, pending_on
              .outerjoin(PolicyAcknowledgement, and_(PolicyAcknowledgement.user_id == User.id,
                                                     PolicyAcknowledgement.policy_version_id == current_id))
              .outerjoin(latest, latest.c.user_id == User.id)
-             .where(User.erased_at.is_(None), User.active.is_(True))
+             .where(User.is_active)
              .order_by(User.name, User.id))
     if pending_only:
         query = query.where(PolicyAcknowledgement.id.is_(None))
@@ -111,12 +111,11 @@ def active_people_with_acknowledgement(current: PolicyVersion | None, pending_on
 
 
 def acknowledgement_counts(current: PolicyVersion | None) -> dict:
-    people = db.session.scalar(select(func.count(User.id)).where(User.erased_at.is_(None), User.active.is_(True))) or 0
+    people = db.session.scalar(select(func.count(User.id)).where(User.is_active)) or 0
     done = 0
     if current is not None:
         done = db.session.scalar(select(func.count(PolicyAcknowledgement.id)).join(User).where(
-            PolicyAcknowledgement.policy_version_id == current.id, User.erased_at.is_(None),
-            User.active.is_(True))) or 0
+            PolicyAcknowledgement.policy_version_id == current.id, User.is_active)) or 0
     return {"people": people, "acknowledged": done, "pending": people - done}
 
 
