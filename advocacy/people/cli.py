@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from advocacy.core.people_rules import ALL_ROLES
 from advocacy.core.transaction import unit_of_work
 from advocacy.identity.invitations import invite_people
 from advocacy.people.importing import apply_import, check_import
@@ -28,7 +29,7 @@ def import_people_command(file, dry_run):
 def import_people(file, dry_run):
     with open(file, "rb") as handle:
         data = handle.read()
-    checked = check_import(data, may_grant_admin=True)  # whoever runs the CLI runs the server
+    checked = check_import(data, grantable=ALL_ROLES)  # whoever runs the CLI runs the server
     if not checked.ok:
         for problem in checked.problems:
             click.echo(str(problem), err=True)
@@ -45,6 +46,6 @@ def import_people(file, dry_run):
         click.echo("Dry run: nothing was changed.")
         return
     with unit_of_work():  # the people and their invitation links together; the mails after the commit
-        new_users = apply_import(checked, may_grant_admin=True, source=f"flask people import {file}")
+        new_users = apply_import(checked, grantable=ALL_ROLES, actor=None, source=f"flask people import {file}")
         invited = invite_people(new_users)
     click.echo(f"Imported. {invited} invitation(s) sent.")
