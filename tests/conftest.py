@@ -20,7 +20,7 @@ from advocacy.core.extensions import limiter
 from .factories import create_user
 
 # A weaker hash keeps the suite fast; the production default is tested in tests/auth/test_passwords.py.
-FAST_HASH = "scrypt:1024:8:1"
+FAST_HASH = "argon2id:256:1:1"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

@@ -29,6 +29,8 @@ class Organisation(Model):
     advanced_due_days: Mapped[int] = mapped_column(Integer, default=60)
     expert_due_days: Mapped[int] = mapped_column(Integer, default=90)
     leaderboards_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Roles HR may give besides employee and manager, comma-separated (core/people_rules.py).
+    hr_may_grant: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
@@ -38,7 +40,7 @@ class Organisation(Model):
 
 
 ORGANISATION_DEFAULTS = dict(id=1, name="Our organisation", timezone="Europe/Amsterdam", basic_due_days=30,
-                             advanced_due_days=60, expert_due_days=90, leaderboards_enabled=True)
+                             advanced_due_days=60, expert_due_days=90, leaderboards_enabled=True, hr_may_grant="")
 
 
 def get_organisation() -> Organisation:

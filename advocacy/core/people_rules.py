@@ -26,3 +26,47 @@ def parse_roles(text: str) -> list[str]:
     if unknown:
         raise ValueError("unknown role: " + ", ".join(unknown) + " (known: " + ", ".join(ROLES) + ")")
     return roles
+
+
+# -- who may grant what ----------------------------------------------------------------------------
+# One rule for every way roles change (the admin page, the CSV import, `flask users set-roles`,
+# provisioning): an admin grants and revokes every role; HR only employee and manager, plus what
+# the organisation lets HR grant (never hr or admin); nobody changes their own roles; anyone else
+# changes none. The command line runs as the server's operator and passes no actor.
+
+ALL_ROLES = frozenset(ROLES)
+HR_GRANTS = frozenset({"employee", "manager"})
+HR_MAY_ALSO_GRANT = frozenset({"marketing", "reviewer", "author", "webcare"})  # an organisation setting
+
+
+def grantable_roles(actor_roles: frozenset[str], hr_extra: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The roles a person with `actor_roles` may give to and take from someone else."""
+    if "admin" in actor_roles:
+        return ALL_ROLES
+    if "hr" in actor_roles:
+        return HR_GRANTS | (hr_extra & HR_MAY_ALSO_GRANT)
+    return frozenset()
+
+
+def role_change_refusal(actor_roles: frozenset[str], actor_is_subject: bool, before: frozenset[str],
+                        after: frozenset[str], hr_extra: frozenset[str] = frozenset()) -> str | None:
+    """Why this change of someone's roles is refused ('own roles', 'not grantable'), or None.
+    Taking a role away needs the same right as giving it."""
+    changed = (before | {"employee"}) ^ (after | {"employee"})
+    if not changed:
+        return None
+    if actor_is_subject:
+        return "own roles"
+    if changed - grantable_roles(actor_roles, hr_extra):
+        return "not grantable"
+    return None
+
+
+def roles_after_import(before: frozenset[str], in_file: frozenset[str], grantable: frozenset[str]) -> frozenset[str]:
+    """A file sets only the roles its importer may grant; the others stay as they were."""
+    return frozenset((before - grantable) | (in_file & grantable) | {"employee"})
+
+
+def parse_hr_extra(text: str | None) -> frozenset[str]:
+    """The organisation setting's stored form ('marketing,reviewer') as roles HR may also grant."""
+    return frozenset(r for r in (text or "").split(",") if r in HR_MAY_ALSO_GRANT)

@@ -11,6 +11,7 @@ from flask import current_app
 
 from advocacy.core.db import db
 from advocacy.core.organisation import ORGANISATION_DEFAULTS, Organisation
+from advocacy.core.people_rules import parse_hr_extra
 from advocacy.core.revision import current_stamp, watch
 
 _EXTENSION = "advocacy.settings"
@@ -27,6 +28,7 @@ class Settings:
     timezone: str
     due_days: MappingProxyType  # tier -> days
     leaderboards_enabled: bool
+    hr_may_grant: frozenset[str]  # roles HR may give besides employee and manager
 
 
 def organisation_settings() -> Settings:
@@ -48,4 +50,4 @@ def _load(stamp: str | None) -> Settings:
     due_days = {"basic": values["basic_due_days"], "advanced": values["advanced_due_days"],
                 "expert": values["expert_due_days"]}
     return Settings(stamp, values["name"], values["timezone"], MappingProxyType(due_days),
-                    bool(values["leaderboards_enabled"]))
+                    bool(values["leaderboards_enabled"]), parse_hr_extra(values["hr_may_grant"]))

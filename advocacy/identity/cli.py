@@ -8,6 +8,7 @@ from advocacy.core.directory import create_user, find_user_by_email, get_or_crea
 from advocacy.core.people_rules import ROLES, parse_roles
 from advocacy.core.transaction import unit_of_work
 from advocacy.identity.passwords import hash_password
+from advocacy.identity.roles import change_roles, record_role_change
 
 users_cli = AppGroup("users", help="Create people and set their roles.")
 
@@ -39,6 +40,8 @@ def create_person(email, name, roles, department, password):
         user = create_user(email, name, role_list, dept, password_hash=hash_password(password))
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    if user.roles != {"employee"}:
+        record_role_change(user, frozenset(), None, "flask users create")
     return user
 
 
@@ -57,8 +60,7 @@ def replace_roles(email, roles):
     if user is None:
         raise click.ClickException(f"No person with e-mail {email}.")
     try:
-        user.set_roles(parse_roles(roles))
+        change_roles(user, parse_roles(roles), actor=None, source="flask users set-roles")
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    user.rotate_session_token()  # new powers or fewer: start a fresh session
     return user

@@ -6,7 +6,7 @@ from sqlalchemy import delete
 
 from advocacy.core.db import db
 from advocacy.core.privacy import add_eraser
-from advocacy.identity import oidc, sessions, sso_routes
+from advocacy.identity import oidc, passwords, sessions, sso_routes
 from advocacy.identity.cli import users_cli
 from advocacy.identity.models import AuthToken, IdentityLink
 from advocacy.identity.routes import bp
@@ -20,6 +20,7 @@ def forget_links(person) -> None:
 
 def init_app(app: Flask) -> None:
     sessions.init_app(app)
+    passwords.init_app(app)
     app.register_blueprint(bp)
     oidc.init_app(app)
     app.register_blueprint(sso_routes.bp)

@@ -1,5 +1,16 @@
 """Log in and out, invitations, password resets and changes, language choice."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,7 +22,7 @@ from advocacy.core.web import service_unavailable
 from advocacy.identity import services
 from advocacy.identity.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
 from advocacy.identity.invitations import send_reset_link
-from advocacy.identity.passwords import password_matches, password_problem
+from advocacy.identity.passwords import HashingBusy, password_matches, password_problem
 from advocacy.identity.sessions import begin_session
 
 bp = Blueprint("auth", __name__)
@@ -34,9 +45,9 @@ def login():
         if not services.password_login_allowed(form.email.data):
             flash(_("Password sign-in is turned off here. Use the single sign-on button."), "error")
             return _login_page(form), 200
-        if services.login_blocked(form.email.data):
+        if not services.take_address_attempt() or services.account_paused(form.email.data):
             return render_template("errors/429.html", login=True), 429
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(form.email.data, form.password.data)  # HashingBusy: busy_page
         if user is None or not services.password_login_allowed_for(user):
             services.record_failed_login(form.email.data)
             flash(_("That e-mail address and password do not match. Check both and try again."), "error")
@@ -47,6 +58,15 @@ def login():
         begin_session(user, remember=form.remember.data)
         return redirect(services.safe_next_url(form.next.data) or home_url())
     return _login_page(form)
+
+
+@bp.app_errorhandler(HashingBusy)
+def busy_page(_error=None):
+    """Every hashing turn of this worker is taken (identity/passwords.py): a quick, clear answer
+    instead of a queue that would hold every thread of the server."""
+    response = make_response(render_template("errors/busy.html"), 503)
+    response.headers["Retry-After"] = "2"
+    return response
 
 
 def _login_page(form: LoginForm):

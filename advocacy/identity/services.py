@@ -18,14 +18,16 @@ from advocacy.core.people_rules import normalise_email
 from advocacy.identity.models import AuthToken, hash_token
 from advocacy.identity.passwords import hash_password, needs_rehash, password_matches
 
-# A real hash to compare against when the account does not exist, so timing does not tell.
 _DUMMY_HASH: dict[str, str] = {}
 
 
-# -- failed-login limits -------------------------------------------------------------------------
-# Only failures count, per account and per address, in the limiter's storage (memory or Redis,
-# so several app servers share the count). Colleagues behind one office address have their own
-# account counters, and the per-address limit is high enough not to lock them out together.
+# -- sign-in limits ------------------------------------------------------------------------------
+# Both counters live in the limiter's storage (memory or Redis, so several app servers share them),
+# and both are consulted before any password is hashed, so refused attempts cost almost nothing:
+# - per address, every attempt counts (taken atomically before hashing, so a burst of parallel
+#   requests cannot all slip past the check before the first failure is written down); the limit
+#   is high enough for colleagues behind one office address;
+# - per account, only failures count, and a paused account is refused before hashing too.
 
 def _limits():
     cfg = current_app.config
@@ -36,27 +38,43 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def take_address_attempt() -> bool:
+    """Count this sign-in attempt against the client's address; False when it is over the limit."""
+    _per_account, per_ip = _limits()
+    return limiter.limiter.hit(per_ip, "login-ip", client_address())
+
+
+def account_paused(email: str) -> bool:
+    per_account, _per_ip = _limits()
+    return not limiter.limiter.test(per_account, "login-account", normalise_email(email))
+
+
 def login_blocked(email: str) -> bool:
+    """Over either limit (without counting this attempt)."""
     per_account, per_ip = _limits()
-    strategy = limiter.limiter
-    return not (strategy.test(per_account, "login-account", normalise_email(email))
-                and strategy.test(per_ip, "login-ip", client_address()))
+    return account_paused(email) or not limiter.limiter.test(per_ip, "login-ip", client_address())
 
 
 def record_failed_login(email: str) -> None:
-    per_account, per_ip = _limits()
+    per_account, _per_ip = _limits()
     limiter.limiter.hit(per_account, "login-account", normalise_email(email))
-    limiter.limiter.hit(per_ip, "login-ip", client_address())
+
+
+def _dummy_hash() -> str:
+    """A real hash at today's parameters to verify against when the account does not exist (or has
+    no password), so an unknown address costs the same time and memory as a known one."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = hash_password(secrets.token_hex(8))
+    return _DUMMY_HASH[method]
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user whose e-mail and password these are, with the hash upgraded if it is old."""
+    """The user whose e-mail and password these are, with the hash upgraded if it is old.
+    Raises passwords.HashingBusy when this worker is already hashing as much as it may."""
     user = find_user_by_email(email)
     if user is None or not user.password_hash:
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        if method not in _DUMMY_HASH:
-            _DUMMY_HASH[method] = hash_password(secrets.token_hex(8))
-        password_matches(_DUMMY_HASH[method], password)
+        password_matches(_dummy_hash(), password)
         return None
     if not password_matches(user.password_hash, password) or not user.is_active:
         return None

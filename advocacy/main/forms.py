@@ -5,6 +5,7 @@ from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from advocacy.core.forms import Form, MultiCheckboxField
+from advocacy.core.people_rules import HR_MAY_ALSO_GRANT
 
 
 class OrganisationForm(Form):
@@ -19,6 +20,8 @@ class OrganisationForm(Form):
                                    validators=[DataRequired(), NumberRange(min=1, max=3650)])
     leaderboards_enabled = BooleanField(_l("Allow opt-in leaderboards"))
     advanced_departments = MultiCheckboxField(_l("Departments that take the advanced course"), coerce=int)
+    hr_grants = MultiCheckboxField(_l("Roles HR may also give (besides employee and manager)"),
+                                   choices=[(role, role) for role in sorted(HR_MAY_ALSO_GRANT)])
 
     def validate_timezone(self, field):
         if field.data not in available_timezones():

@@ -6,6 +6,7 @@ from flask_login import current_user
 from advocacy.core.audit import record
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, get_organisation
+from advocacy.core.people_rules import parse_hr_extra
 from advocacy.identity.guards import role_required
 from advocacy.main.forms import OrganisationForm
 
@@ -44,13 +45,15 @@ def admin_home():
     form.advanced_departments.choices = [(d.id, d.name) for d in departments]
     if not form.is_submitted():
         form.advanced_departments.data = [d.id for d in departments if d.advanced_eligible]
+        form.hr_grants.data = sorted(parse_hr_extra(org.hr_may_grant))
     if form.validate_on_submit():
         form.populate_obj(org)
         db.session.add(org)
+        org.hr_may_grant = ",".join(sorted(parse_hr_extra(",".join(form.hr_grants.data or []))))
         chosen = set(form.advanced_departments.data or [])
         for department in departments:
             department.advanced_eligible = department.id in chosen
-        record("organisation.settings", f"settings changed: {org.name}")
+        record("organisation.settings", f"settings changed: {org.name}; HR may also give: {org.hr_may_grant or '—'}")
         flash(_("Settings saved."), "success")
         return redirect(url_for("main.admin_home"))
     return render_template("main/admin.html", form=form, org=org)

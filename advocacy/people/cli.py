@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from advocacy.core.people_rules import ALL_ROLES
 from advocacy.core.transaction import unit_of_work
 from advocacy.identity.invitations import invite_people
 from advocacy.people.importing import apply_import, check_import, deactivate_leavers, people_not_in
@@ -30,7 +31,7 @@ def import_people_command(file, dry_run, deactivate_missing):
 def import_people(file, dry_run, deactivate_missing=False):
     with open(file, "rb") as handle:
         data = handle.read()
-    checked = check_import(data, may_grant_admin=True)  # whoever runs the CLI runs the server
+    checked = check_import(data, grantable=ALL_ROLES)  # whoever runs the CLI runs the server
     if not checked.ok:
         for problem in checked.problems:
             click.echo(str(problem), err=True)
@@ -52,7 +53,7 @@ def import_people(file, dry_run, deactivate_missing=False):
         click.echo("Dry run: nothing was changed.")
         return
     with unit_of_work():  # the people and their invitation links together; the mails after the commit
-        new_users = apply_import(checked, may_grant_admin=True, source=f"flask people import {file}")
+        new_users = apply_import(checked, grantable=ALL_ROLES, actor=None, source=f"flask people import {file}")
         invited = invite_people(new_users)
         deactivated = deactivate_leavers(leavers, f"flask people import {file}: not in the file")
     click.echo(f"Imported. {invited} invitation(s) sent." + (f" {deactivated} deactivated." if leavers else ""))

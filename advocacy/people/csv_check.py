@@ -22,7 +22,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from advocacy.core.people_rules import ROLES, valid_email
+from advocacy.core.people_rules import HR_GRANTS, ROLES, roles_after_import, valid_email
 
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = ("department", "manager_email", "start_date", "roles")
@@ -97,7 +97,7 @@ class Plan:
 
 # -- reading the file ----------------------------------------------------------------------------
 
-def read_people_csv(data: bytes, *, may_grant_admin: bool = False) -> ParsedFile:
+def read_people_csv(data: bytes) -> ParsedFile:
     parsed = ParsedFile()
     text = decode(data, parsed.problems)
     if text is None:
@@ -115,7 +115,7 @@ def read_people_csv(data: bytes, *, may_grant_admin: bool = False) -> ParsedFile
         parsed.columns = read_header(header, parsed.problems)
         if parsed.problems:
             return parsed
-        read_rows(reader, parsed, may_grant_admin)
+        read_rows(reader, parsed)
     except csv.Error as error:
         parsed.problems.append(Problem(reader.line_num, _("the quotes do not match (%(detail)s).", detail=str(error))))
     find_duplicates(parsed)
@@ -180,7 +180,7 @@ def read_header(header: list[str], problems: list[Problem]) -> tuple[str, ...]:
     return columns
 
 
-def read_rows(reader, parsed: ParsedFile, may_grant_admin: bool) -> None:
+def read_rows(reader, parsed: ParsedFile) -> None:
     line = reader.line_num + 1
     for cells in reader:
         start, line = line, reader.line_num + 1
@@ -197,12 +197,12 @@ def read_rows(reader, parsed: ParsedFile, may_grant_admin: bool) -> None:
             continue
         values = dict(zip(parsed.columns, (c.strip() for c in cells)))
         parsed.emails.add(values["email"].lower())
-        row = read_person(start, values, parsed.problems, may_grant_admin)
+        row = read_person(start, values, parsed.problems)
         if row is not None:
             parsed.rows.append(row)
 
 
-def read_person(line: int, cells: dict[str, str], problems: list[Problem], may_grant_admin: bool):
+def read_person(line: int, cells: dict[str, str], problems: list[Problem]):
     before = len(problems)
     email = cells["email"].lower()
     if not valid_email(email):
@@ -215,7 +215,7 @@ def read_person(line: int, cells: dict[str, str], problems: list[Problem], may_g
     department = read_department(line, cells, problems)
     manager_email = read_manager(line, cells, email, problems)
     start_date = read_start_date(line, cells, problems)
-    roles = read_roles(line, cells, problems, may_grant_admin)
+    roles = read_roles(line, cells, problems)
     if len(problems) > before:
         return None
     given = frozenset(c for c in OPTIONAL_COLUMNS if c in cells)
@@ -265,7 +265,7 @@ def parse_date(text: str) -> date | None:
         return None
 
 
-def read_roles(line, cells, problems, may_grant_admin: bool) -> frozenset[str] | None:
+def read_roles(line, cells, problems) -> frozenset[str] | None:
     if "roles" not in cells:
         return None
     roles = {r.lower() for r in re.split(r"[,;|\s]+", cells["roles"]) if r}
@@ -273,8 +273,6 @@ def read_roles(line, cells, problems, may_grant_admin: bool) -> frozenset[str] |
     if unknown:
         problems.append(Problem(line, _("unknown role \"%(role)s\". Known roles: %(known)s.",
                                         role=", ".join(unknown), known=", ".join(ROLES))))
-    if "admin" in roles and not may_grant_admin:
-        problems.append(Problem(line, _("only an admin can give the admin role.")))
     return frozenset(roles | {"employee"})
 
 
@@ -324,14 +322,35 @@ def find_manager_cycles(rows: list[PersonRow], known: dict[str, Known]) -> list[
     return problems
 
 
-def plan_import(rows: list[PersonRow], known: dict[str, Known], *, may_grant_admin: bool = False) -> Plan:
+def check_grants(rows: list[PersonRow], known: dict[str, Known], grantable: frozenset[str],
+                 importer_email: str | None) -> list[Problem]:
+    """Roles the importer may not give (core/people_rules.py), and a change of their own roles.
+    Roles the file leaves out that the importer may not take away simply stay."""
+    problems = []
+    for row in rows:
+        if "roles" not in row.given:
+            continue
+        current = known.get(row.email)
+        held = current.roles if current is not None else frozenset({"employee"})
+        refused = sorted((row.roles - held) - grantable)
+        if refused:
+            problems.append(Problem(row.line, _("only an admin can give the role %(roles)s.",
+                                                roles=", ".join(refused))))
+        elif (current is not None and row.email == importer_email
+              and roles_after_import(held, row.roles, grantable) != held):
+            problems.append(Problem(row.line, _("you cannot change your own roles; ask an admin.")))
+    return problems
+
+
+def plan_import(rows: list[PersonRow], known: dict[str, Known], *,
+                grantable: frozenset[str] = HR_GRANTS) -> Plan:
     plan = Plan()
     for row in rows:
         current = known.get(row.email)
         if current is None:
             plan.new.append(row)
             continue
-        changes = differences(row, current, may_grant_admin)
+        changes = differences(row, current, grantable)
         if changes:
             plan.changed.append((row, changes))
         else:
@@ -339,16 +358,15 @@ def plan_import(rows: list[PersonRow], known: dict[str, Known], *, may_grant_adm
     return plan
 
 
-def resulting_roles(row: PersonRow, current: Known | None, may_grant_admin: bool) -> frozenset[str] | None:
-    """The roles after import. Without the right to grant admin, an admin keeps that role."""
+def resulting_roles(row: PersonRow, current: Known | None, grantable: frozenset[str]) -> frozenset[str] | None:
+    """The roles after import: the file sets those the importer may grant; the rest stay."""
     if "roles" not in row.given:
         return None
-    if current is not None and "admin" in current.roles and not may_grant_admin:
-        return row.roles | {"admin"}
-    return row.roles
+    held = current.roles if current is not None else frozenset({"employee"})
+    return roles_after_import(held, row.roles, grantable)
 
 
-def differences(row: PersonRow, current: Known, may_grant_admin: bool) -> list[tuple[str, str, str]]:
+def differences(row: PersonRow, current: Known, grantable: frozenset[str]) -> list[tuple[str, str, str]]:
     """(field, before, after) for each field the file changes."""
     changes = []
 
@@ -360,7 +378,7 @@ def differences(row: PersonRow, current: Known, may_grant_admin: bool) -> list[t
     compare("department", "department", current.department, row.department)
     compare("manager", "manager_email", current.manager_email, row.manager_email)
     compare("start_date", "start_date", current.start_date, row.start_date)
-    roles = resulting_roles(row, current, may_grant_admin)
+    roles = resulting_roles(row, current, grantable)
     if roles is not None and roles != current.roles:
         changes.append(("roles", ", ".join(sorted(current.roles)), ", ".join(sorted(roles))))
     return changes

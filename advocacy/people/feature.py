@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from advocacy.core import blobs
-from advocacy.people import demo
+from advocacy.people import demo, role_routes
 from advocacy.people.cli import people_cli
 from advocacy.people.importing import import_waiting_files, uses_upload
 from advocacy.people.routes import bp
@@ -13,6 +13,7 @@ from advocacy.people.routes import bp
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(role_routes.bp)
     app.cli.add_command(people_cli)
     demo.init_app(app)
     blobs.add_holder(app, uses_upload)

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired, Length
 
-from advocacy.core.forms import Form
+from advocacy.core.forms import Form, MultiCheckboxField
 
 
 class ImportUploadForm(Form):
@@ -21,3 +21,7 @@ class ImportApplyForm(Form):
 class PrivacyForm(Form):
     leaderboard_opt_in = BooleanField(_l("Show me on the leaderboard"))
     digest = BooleanField(_l("Send me the weekly digest of new posts"))
+
+
+class RolesForm(Form):
+    roles = MultiCheckboxField(_l("Roles"))

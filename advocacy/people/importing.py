@@ -23,12 +23,14 @@ from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, User, UserRole
 from advocacy.identity.leavers import deactivate_person
+from advocacy.identity.roles import change_roles, record_role_change
 from advocacy.people.csv_check import (
     Known,
     ParsedFile,
     PersonRow,
     Plan,
     Problem,
+    check_grants,
     check_managers,
     plan_import,
     read_people_csv,
@@ -67,20 +69,23 @@ def known_people() -> dict[str, Known]:
             for uid, email, name, department, manager_email, start in rows if email is not None}
 
 
-def check_import(data: bytes, *, may_grant_admin: bool) -> CheckedImport:
-    """Every problem in the file and against the people already known; the plan when there are none."""
-    parsed = read_people_csv(data, may_grant_admin=may_grant_admin)
+def check_import(data: bytes, *, grantable: frozenset[str], importer_email: str | None = None) -> CheckedImport:
+    """Every problem in the file and against the people already known; the plan when there are none.
+    `grantable`: the roles the importer may give and take (identity/roles.py)."""
+    parsed = read_people_csv(data)
     checked = CheckedImport(parsed)
     if parsed.columns and not any(p.line == 1 for p in parsed.problems):  # the header was readable
         known = known_people()
         parsed.problems.extend(check_managers(parsed.rows, known, parsed.emails))
+        parsed.problems.extend(check_grants(parsed.rows, known, grantable, importer_email))
         parsed.problems.sort(key=lambda p: p.line)
         if checked.ok:
-            checked.plan = plan_import(parsed.rows, known, may_grant_admin=may_grant_admin)
+            checked.plan = plan_import(parsed.rows, known, grantable=grantable)
     return checked
 
 
-def apply_import(checked: CheckedImport, *, may_grant_admin: bool, source: str) -> list[User]:
+def apply_import(checked: CheckedImport, *, grantable: frozenset[str], actor: User | None,
+                 source: str) -> list[User]:
     """Write the plan (the caller commits). Returns the new people, to invite after the commit."""
     plan = checked.plan
     rows = plan.new + [row for row, _ in plan.changed]
@@ -94,8 +99,11 @@ def apply_import(checked: CheckedImport, *, may_grant_admin: bool, source: str) 
         users[row.email] = user
         new_users.append(user)
     for row in rows:
-        update_person(users[row.email], row, departments, users, may_grant_admin)
+        update_person(users[row.email], row, departments, users, grantable, actor, source)
     db.session.flush()
+    for user in new_users:
+        if user.roles != {"employee"}:
+            record_role_change(user, frozenset(), actor, source)
     record("people.import", f"{source}: {len(plan.new)} new, {len(plan.changed)} changed, "
                             f"{len(plan.unchanged)} unchanged")
     return new_users
@@ -122,7 +130,8 @@ def deactivate_leavers(leavers: list[User], source: str) -> int:
     return sum(deactivate_person(user, source) for user in leavers)
 
 
-def update_person(user: User, row: PersonRow, departments, users, may_grant_admin: bool) -> None:
+def update_person(user: User, row: PersonRow, departments, users, grantable: frozenset[str],
+                  actor: User | None, source: str) -> None:
     user.name = row.name
     if "department" in row.given:
         user.department = departments.get(row.department) if row.department else None
@@ -131,10 +140,9 @@ def update_person(user: User, row: PersonRow, departments, users, may_grant_admi
     if "start_date" in row.given:
         user.start_date = row.start_date
     if "roles" in row.given and user.id is not None:
-        roles = resulting_roles(row, Known(row.email, "", None, None, None, user.roles), may_grant_admin)
-        if roles != user.roles:
-            user.set_roles(roles)
-            user.rotate_session_token()  # fewer or more powers: start a fresh session
+        roles = resulting_roles(row, Known(row.email, "", None, None, None, user.roles), grantable)
+        if roles is not None:
+            change_roles(user, roles, actor=actor, source="import " + source)
 
 
 def departments_by_name(names: set[str]) -> dict[str, Department]:

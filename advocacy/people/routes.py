@@ -11,6 +11,7 @@ from advocacy.core.pagination import page_number, query_id
 from advocacy.core.privacy import erase_person, export_as_json
 from advocacy.identity.guards import role_required
 from advocacy.identity.invitations import invite_people
+from advocacy.identity.roles import roles_actor_may_grant
 from advocacy.people import importing as imports
 from advocacy.people import privacy
 from advocacy.people.forms import ImportApplyForm, ImportUploadForm, PrivacyForm
@@ -29,8 +30,8 @@ def import_upload():
     if not form.validate_on_submit():
         return render_template("people/import.html", form=form)
     data = form.file.data.read()
-    may_grant_admin = current_user.has_role("admin")
-    checked = imports.check_import(data, may_grant_admin=may_grant_admin)
+    grantable = roles_actor_may_grant(current_user)
+    checked = imports.check_import(data, grantable=grantable, importer_email=current_user.email)
     if not checked.ok:
         return render_template("people/import.html", form=form, checked=checked), 422
     token = imports.store_upload(data, current_user.id)
@@ -48,8 +49,8 @@ def import_apply():
     if data is None:
         flash(_("That upload is no longer available. Upload the file again."), "error")
         return redirect(url_for("people.import_upload"))
-    may_grant_admin = current_user.has_role("admin")
-    checked = imports.check_import(data, may_grant_admin=may_grant_admin)
+    grantable = roles_actor_may_grant(current_user)
+    checked = imports.check_import(data, grantable=grantable, importer_email=current_user.email)
     if not checked.ok:
         return render_template("people/import.html", form=ImportUploadForm(), checked=checked), 422
     leavers = imports.people_not_in(checked, current_user.id) if form.deactivate_missing.data else []
@@ -60,7 +61,8 @@ def import_apply():
         return render_template("people/import_preview.html", checked=checked, form=form, leavers=leavers), 409
     try:
         with db.session.begin_nested():  # a savepoint: a clash leaves the rest of the request intact
-            new_users = imports.apply_import(checked, may_grant_admin=may_grant_admin, source="upload")
+            new_users = imports.apply_import(checked, grantable=grantable, actor=current_user._get_current_object(),
+                                             source="upload")
             deactivated = imports.deactivate_leavers(leavers, "import: not in the file")
     except IntegrityError:  # someone added the same people at this very moment
         flash(_("Someone changed people at the same moment. Upload the file again to see what is left to do."),

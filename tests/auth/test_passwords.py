@@ -4,9 +4,9 @@ from advocacy.core.config import DEFAULT_PASSWORD_HASH
 from ..conftest import PASSWORD, login_with_form
 
 
-def test_the_production_hash_is_scrypt_at_n_2_17_or_more():
-    method, n, r, p = DEFAULT_PASSWORD_HASH.split(":")
-    assert method == "scrypt" and int(n) >= 2 ** 17
+def test_the_production_hash_is_argon2id_at_owasp_parameters_or_stronger():
+    method, memory, iterations, parallelism = DEFAULT_PASSWORD_HASH.split(":")
+    assert method == "argon2id" and int(memory) >= 19456 and int(iterations) >= 2 and int(parallelism) >= 1
 
 
 def test_a_weaker_hash_is_upgraded_on_login(app, client, db, employee):
@@ -16,7 +16,7 @@ def test_a_weaker_hash_is_upgraded_on_login(app, client, db, employee):
     db.session.commit()
     assert login_with_form(client, employee.email).status_code == 302
     db.session.refresh(employee)
-    assert employee.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
+    assert employee.password_hash.startswith("$argon2id$v=19$m=256,t=1,p=1$")
     assert password_matches(employee.password_hash, PASSWORD)
 
 

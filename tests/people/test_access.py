@@ -4,6 +4,8 @@ from ..access import Row, cases, check
 
 EVERYONE = dict(employee=200, manager=200, hr=200, marketing=200, reviewer=200, admin=200)
 HR_ONLY = dict(anon=302, employee=403, manager=403, hr=200, marketing=403, reviewer=403, admin=403)
+ADMIN_ONLY = dict(anon=302, employee=403, manager=403, hr=403, marketing=403, reviewer=403, admin=200)
+NOT_ADMIN = dict(anon=302, employee=403, manager=403, hr=403, marketing=403, reviewer=403)
 NOT_HR = dict(anon=302, employee=403, manager=403, marketing=403, reviewer=403, admin=403)
 
 ACCESS = [
@@ -22,6 +24,17 @@ ACCESS = [
     Row("GET", "/account/privacy", anon=302, **EVERYONE),
     Row("POST", "/account/privacy", data={"leaderboard_opt_in": "y"}, anon=302, employee=302, admin=302),
     Row("GET", "/account/data", anon=302, **EVERYONE),
+    Row("GET", "/admin/roles", **ADMIN_ONLY),
+    Row("GET", "/admin/roles?page=99999999999999999999", rule="/admin/roles", admin=200),
+    Row("GET", lambda w: f"/admin/roles/{w['other_employee'].id}", rule="/admin/roles/<int:person_id>",
+        **ADMIN_ONLY),
+    Row("GET", "/admin/roles/99999999999", rule="/admin/roles/<int:person_id>", admin=404, hr=403),
+    Row("POST", lambda w: f"/admin/roles/{w['other_employee'].id}", rule="/admin/roles/<int:person_id>",
+        data={"roles": "manager"}, admin=302, **NOT_ADMIN),
+    Row("POST", lambda w: f"/admin/roles/{w['other_employee'].id}", rule="/admin/roles/<int:person_id>",
+        data={"roles": "<script>alert(1)</script>"}, admin=400),
+    Row("POST", lambda w: f"/admin/roles/{w['admin'].id}", rule="/admin/roles/<int:person_id>",
+        data={"roles": "hr"}, admin=403),
 ]
 
 

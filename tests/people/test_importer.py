@@ -1,7 +1,8 @@
 """Reading a people CSV: pure rules, no database."""
 from datetime import date
 
-from advocacy.people.csv_check import Known, check_managers, plan_import, read_people_csv
+from advocacy.core.people_rules import ALL_ROLES, HR_GRANTS
+from advocacy.people.csv_check import Known, check_grants, check_managers, plan_import, read_people_csv
 
 HEADER = "email,name,department,manager_email,start_date,roles\n"
 
@@ -85,9 +86,9 @@ def test_headers_are_forgiving_about_case_and_spaces():
 
 
 def test_only_an_admin_may_give_the_admin_role():
-    data = (HEADER + "ann@example.com,Ann,,,,admin\n").encode()
-    assert "only an admin" in str(read_people_csv(data).problems[0])
-    assert read_people_csv(data, may_grant_admin=True).problems == []
+    rows = read_people_csv((HEADER + "ann@example.com,Ann,,,,admin\n").encode()).rows
+    assert "only an admin" in str(check_grants(rows, {}, HR_GRANTS, "hr@example.com")[0])
+    assert check_grants(rows, {}, ALL_ROLES, "admin@example.com") == []
 
 
 def known(email, manager=None, **fields):

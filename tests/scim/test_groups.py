@@ -51,7 +51,7 @@ def test_a_role_group_grants_and_takes_back_its_role(scim, db, employee, role_gr
     assert "reviewer" in person(db, employee).roles
     assert scim.delete(f"/Groups/{created.get_json()['id']}").status_code == 204
     assert "reviewer" not in person(db, employee).roles
-    actions = db.session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "person.roles")).all()
+    actions = db.session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "roles.change")).all()
     assert any("+ reviewer" in a for a in actions) and any("- reviewer" in a for a in actions)
 
 

@@ -17,6 +17,7 @@ from advocacy.core.db import db
 from advocacy.core.directory import get_or_create_department
 from advocacy.core.organisation import Department, User
 from advocacy.core.people_rules import ROLES
+from advocacy.identity.roles import change_roles
 from advocacy.identity.scim.models import ScimGroup, ScimGroupMember, ScimUser
 from advocacy.identity.scim.protocol import CORE_GROUP, Filter, ScimError, apply_patch, invalid
 from advocacy.identity.scim.users import Caller, location
@@ -201,10 +202,10 @@ def _joined(group: ScimGroup, person: User | None, caller: Caller) -> None:
     if person is None:
         return
     if group.kind == "role" and group.role and group.role not in person.roles:
-        person.set_roles(person.roles | {group.role})
-        person.rotate_session_token()  # more powers: a fresh session
-        record("person.roles", f"{caller.source}: + {group.role} (group {group.display_name})",
-               subject_id=person.id, actor_id=caller.actor_id)
+        # The one role service: audited before and after, a fresh session. The token's admin
+        # delegated these grants, so the provider acts as the operator does (actor None).
+        change_roles(person, person.roles | {group.role}, actor=None,
+                     source=f"{caller.source}: + {group.role} (group {group.display_name})")
     elif group.kind == "department" and group.department is not None:
         person.department = group.department
 
@@ -217,9 +218,7 @@ def _left(group: ScimGroup, person: User | None, caller: Caller) -> None:
             select(ScimGroupMember.group_id).join(ScimGroup, ScimGroup.id == ScimGroupMember.group_id)
             .where(ScimGroupMember.user_id == person.id, ScimGroup.role == group.role, ScimGroup.id != group.id))
         if still_given is None:
-            person.set_roles(person.roles - {group.role})
-            person.rotate_session_token()  # fewer powers take effect at once
-            record("person.roles", f"{caller.source}: - {group.role} (group {group.display_name})",
-                   subject_id=person.id, actor_id=caller.actor_id)
+            change_roles(person, person.roles - {group.role}, actor=None,
+                         source=f"{caller.source}: - {group.role} (group {group.display_name})")
     elif group.kind == "department" and person.department_id == group.department_id:
         person.department = None

@@ -34,6 +34,8 @@ def advanced_people():
         person = find_user_by_email(form.email.data)
         if person is None or person.erased_at is not None:
             form.email.errors.append(_("Nobody with this e-mail address works here."))
+        elif person.id == current_user.id:
+            form.email.errors.append(_("Nobody opens a course for themselves. Ask a colleague in HR."))
         else:
             if assign_advanced(person.id, current_user.id, utcnow()):
                 flash(_("%(name)s may now take the advanced course.", name=person.name), "success")
@@ -48,7 +50,10 @@ def advanced_people():
 @role_required("hr")
 def remove_advanced_person(user_id):
     person = db.session.get(User, user_id)
-    if person is None or not remove_advanced(person.id):
+    if person is not None and person.id == current_user.id:
+        flash(_("Nobody changes their own courses. Ask a colleague in HR."), "error")
+        return redirect(url_for("courses.advanced_people")), 403
+    if person is None or not remove_advanced(person.id, current_user.id):
         abort(404)
     flash(_("%(name)s no longer has the advanced course assigned.", name=person.display_name), "success")
     return redirect(url_for("courses.advanced_people"))
@@ -93,6 +98,9 @@ def decide_expert(grant_id):
     if grant.status != "requested":
         flash(_("Someone already decided on this request."), "info")
         return redirect(url_for("courses.expert_requests"))
+    if grant.user_id == current_user.id:
+        flash(_("Nobody decides on their own request. A colleague in marketing will."), "error")
+        return redirect(url_for("courses.expert_requests")), 403
     approve = form.decision.data == "approve"
     decide_expert_request(grant, approve, current_user.id, (form.note.data or "").strip(), utcnow())
     name = grant.user.display_name

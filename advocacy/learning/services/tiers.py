@@ -11,6 +11,16 @@ from advocacy.core.db import db, insert_ignoring_conflict
 from advocacy.learning.models.progress import TierGrant
 
 
+class OwnRequest(Exception):
+    """Nobody decides on a request about themselves: a marketer on their own expert request, HR
+    on their own advanced tier."""
+
+
+def _not_about_oneself(person_id: int, decider_id: int) -> None:
+    if person_id == decider_id:
+        raise OwnRequest()
+
+
 def _grant_of(user_id: int, tier: str) -> TierGrant | None:
     return db.session.scalar(select(TierGrant).where(TierGrant.user_id == user_id, TierGrant.tier == tier))
 
@@ -31,13 +41,15 @@ def request_expert(user_id: int, now: datetime) -> TierGrant | None:
 
 
 def decide_expert_request(grant: TierGrant, approve: bool, decider_id: int, note: str, now: datetime) -> None:
+    _not_about_oneself(grant.user_id, decider_id)
     grant.status = "approved" if approve else "declined"
     grant.decided_at, grant.decided_by_id, grant.note = now, decider_id, note
     record("tier.expert." + grant.status, note, subject_id=grant.user_id)
 
 
 def assign_advanced(person_id: int, hr_id: int, now: datetime) -> bool:
-    """HR opens the advanced tier for someone outside the advanced departments."""
+    """HR opens the advanced tier for someone outside the advanced departments (not themselves)."""
+    _not_about_oneself(person_id, hr_id)
     if insert_ignoring_conflict(TierGrant, user_id=person_id, tier="advanced", status="approved", requested_at=now,
                                 decided_at=now, decided_by_id=hr_id, note=""):
         record("tier.advanced.assign", "", subject_id=person_id)
@@ -50,7 +62,8 @@ def assign_advanced(person_id: int, hr_id: int, now: datetime) -> bool:
     return True
 
 
-def remove_advanced(person_id: int) -> bool:
+def remove_advanced(person_id: int, hr_id: int) -> bool:
+    _not_about_oneself(person_id, hr_id)
     grant = _grant_of(person_id, "advanced")
     if grant is None:
         return False
