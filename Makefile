@@ -41,7 +41,7 @@ db: install instance/secret_key
 	$(FLASK) db upgrade
 
 demo: db instance/demo_password
-	$(FLASK) content sync content
+	$(FLASK) content sync
 	$(FLASK) demo --password "$$(cat instance/demo_password)"
 
 run: demo

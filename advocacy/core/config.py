@@ -2,6 +2,9 @@
 import os
 from pathlib import Path
 
+# The default curriculum ships inside the package (advocacy/content); CONTENT_PATH names a company's own copy.
+DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
 
 class ConfigError(RuntimeError):
     """The app cannot start with this configuration; the message says why."""
@@ -55,7 +58,7 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool("COOKIE_SECURE", public_url.startswith("https://")),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
-        "CONTENT_PATH": os.environ.get("CONTENT_PATH", "content"),
+        "CONTENT_PATH": os.environ.get("CONTENT_PATH") or str(DEFAULT_CONTENT),
     }
 
 

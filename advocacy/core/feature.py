@@ -2,6 +2,8 @@
 display, and the commands that need no feature (`flask demo` runs the steps features add)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from advocacy.core import display, fragments, i18n, transaction, web
@@ -9,13 +11,16 @@ from advocacy.core.db import db
 from advocacy.core.demo import demo_command
 from advocacy.core.extensions import csrf, limiter, migrate
 
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
 
 def init_app(app: Flask) -> None:
     # First registered, so it runs last of all after_request hooks: nothing after the commit needs
     # the (then expired) objects of the request.
     transaction.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", "migrations"),
+    # The migrations ship inside the package: found from the installed code, whatever the working folder.
+    migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", str(MIGRATIONS)),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
