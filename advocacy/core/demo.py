@@ -21,6 +21,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import insert, text
 
 from advocacy.core.clock import utcnow
+from advocacy.core.config import is_production
 from advocacy.core.db import db
 from advocacy.core.organisation import Department
 from advocacy.core.transaction import unit_of_work
@@ -85,6 +86,9 @@ def demo_command(password, employees, seed):
 
     With --employees N, add synthetic people (person00000@demo.example ...) up to N, who share the
     demo password."""
+    if is_production(current_app.config):
+        raise click.ClickException("flask demo refuses to run in production (ADVOCACY_ENV=production): it would "
+                                   "create logins with a known password. Create people with `flask users create`.")
     new_password = password or secrets.token_urlsafe(9)
     run = DemoRun(password, new_password, utcnow(), employees, random.Random(seed))
     with unit_of_work():
