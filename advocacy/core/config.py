@@ -47,7 +47,7 @@ def _str(name: str, default: str) -> str:
 
 
 def _bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+    value = _env(name)
     if value is None or value.strip() == "":
         return default
     if value.strip().lower() in TRUE:
@@ -58,7 +58,7 @@ def _bool(name: str, default: bool) -> bool:
 
 
 def _int(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
-    value = os.environ.get(name)
+    value = _env(name)
     if value is None or value.strip() == "":
         return default
     try:
