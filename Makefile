@@ -13,7 +13,7 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o advocacy/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i advocacy/translations/messages.pot -d advocacy/translations
 
-.PHONY: messages run test lint install translations db demo serve bench scan e2e load clean lock
+.PHONY: messages run test lint install translations db demo serve bench scan e2e load clean lock dist deploy-test
 
 install: $(VENV)/.installed translations
 
@@ -52,7 +52,23 @@ run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install lint
-	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not e2e and not deploy" $(PYTEST_ARGS)
+
+# A release: the wheel, built from a clean export of the committed HEAD (never the working tree),
+# and the runtime lock beside it as requirements.txt; README, "Deploying".
+DIST ?= dist
+DIST_PYTHON ?= $(BIN)/python
+dist:
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	tree=$$(mktemp -d) && git archive HEAD | tar -x -C $$tree && \
+	  $(DIST_PYTHON) -m pip wheel --quiet --no-deps --wheel-dir $(DIST) $$tree && \
+	  cp $$tree/requirements/runtime.txt $(DIST)/requirements.txt && rm -rf $$tree
+	@ls $(DIST)
+
+# The README's deploy steps from a fresh wheel on a fresh PostgreSQL database, then backup and
+# restore (tests/deploy; about two minutes).
+deploy-test: install
+	$(BIN)/python -m pytest tests/deploy -m deploy $(PYTEST_ARGS)
 
 # Style (ruff), types (mypy) and the floors (import-linter): the rule sets and why are in ruff.toml,
 # setup.cfg [mypy] and .importlinter.

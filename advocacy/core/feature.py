@@ -2,8 +2,10 @@
 display, and the commands that need no feature (`flask demo` runs the steps features add)."""
 from __future__ import annotations
 
+from importlib.metadata import version as distribution_version
 from pathlib import Path
 
+import click
 from flask import Flask
 
 from advocacy.core import display, fragments, i18n, transaction, web
@@ -29,3 +31,10 @@ def init_app(app: Flask) -> None:
     display.init_app(app)
     fragments.init_app(app)
     app.cli.add_command(demo_command)
+    app.cli.add_command(version_command)
+
+
+@click.command("version")
+def version_command() -> None:
+    """Print the version of Advocacy installed (CHANGELOG.md lists what each one changed)."""
+    click.echo(f"Advocacy {distribution_version('advocacy')}")
