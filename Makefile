@@ -4,9 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := advocacy
 # The local secret key lives in instance/ (never in git); production sets SECRET_KEY itself.
-FLASK := SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" $(BIN)/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in mail point where `make run` serves (PORT=5102 -> :5102) unless PUBLIC_URL is set.
+PUBLIC_URL ?= http://$(HOST):$(PORT)
+FLASK := SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" PUBLIC_URL="$(PUBLIC_URL)" $(BIN)/flask
 
 # Re-read the interface strings after changing templates: `make messages`, then translate nl.
 messages: $(VENV)/.installed
@@ -45,7 +47,7 @@ db: install instance/secret_key
 
 demo: db instance/demo_password
 	$(FLASK) content sync
-	$(FLASK) demo --password "$$(cat instance/demo_password)"
+	$(FLASK) demo --initial-password "$$(cat instance/demo_password)"
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
