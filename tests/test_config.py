@@ -208,3 +208,12 @@ def test_flask_demo_refuses_in_production(monkeypatch, tmp_path):
     result = app.test_cli_runner().invoke(args=["demo", "--password", "x" * 12])
     assert result.exit_code == 1
     assert "flask demo refuses to run in production" in result.output
+
+
+def test_a_setting_given_twice_is_reported_once(monkeypatch, tmp_path):
+    (tmp_path / "db").write_text("sqlite://")
+    with pytest.raises(ConfigError) as refused:
+        start(monkeypatch, tmp_path, SECRET_KEY="k" * 64, DATABASE_URL="sqlite://",
+              DATABASE_URL_FILE=str(tmp_path / "db"))
+    assert refused.value.format_message().splitlines()[1:] == [
+        "  - DATABASE_URL and DATABASE_URL_FILE are both set: set one of them"]

@@ -48,13 +48,12 @@ def _str(name: str, default: str) -> str:
 
 def _bool(name: str, default: bool) -> bool:
     value = _env(name)
-    if value is None or value.strip() == "":
-        return default
-    if value.strip().lower() in TRUE:
-        return True
-    if value.strip().lower() not in FALSE:
+    word = (value or "").strip().lower()
+    if word in TRUE or word in FALSE:
+        return word in TRUE
+    if word:
         _problems.append(f"{name}={value!r} is not true or false (use true/false, yes/no, on/off or 1/0)")
-    return False if value.strip().lower() in FALSE else default
+    return default
 
 
 def _int(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
@@ -73,8 +72,9 @@ def _int(name: str, default: int, minimum: int = 0, maximum: int | None = None) 
     return number
 
 
-def _url(name: str, default: str, schemes: tuple[str, ...], host: bool = True) -> str:
-    value = _str(name, default).strip()
+def _url(name: str, default: str, schemes: tuple[str, ...], host: bool = True, value: str | None = None) -> str:
+    """NAME's value (or the one given, already read) when it is a URL with one of the schemes."""
+    value = (_str(name, default) if value is None else value).strip()
     scheme, sep, rest = value.partition("://")
     if not sep or scheme.lower() not in schemes or (host and not rest.strip("/")):
         shown = value if name not in SECRET_URLS else "(hidden)"
@@ -86,10 +86,11 @@ SECRET_URLS = {"DATABASE_URL", "RATELIMIT_STORAGE_URI"}  # may hold a password: 
 
 
 def _database_url(instance_path: str) -> str:
-    if not _env("DATABASE_URL"):
+    given = (_env("DATABASE_URL") or "").strip()
+    if not given:
         Path(instance_path).mkdir(parents=True, exist_ok=True)  # SQLite cannot create the folder
         return "sqlite:///" + str(Path(instance_path) / "advocacy.sqlite3")
-    url = _url("DATABASE_URL", "", ("postgresql", "postgresql+psycopg", "postgres", "sqlite"), host=False)
+    url = _url("DATABASE_URL", "", ("postgresql", "postgresql+psycopg", "postgres", "sqlite"), host=False, value=given)
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
