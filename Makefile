@@ -4,23 +4,28 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := advocacy
 # The local secret key lives in instance/ (never in git); production sets SECRET_KEY itself.
-FLASK := SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" $(BIN)/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in mail point where `make run` serves (PORT=5102 -> :5102) unless PUBLIC_URL is set.
+PUBLIC_URL ?= http://$(HOST):$(PORT)
+FLASK := SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" PUBLIC_URL="$(PUBLIC_URL)" $(BIN)/flask
 
 # Re-read the interface strings after changing templates: `make messages`, then translate nl.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o advocacy/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i advocacy/translations/messages.pot -d advocacy/translations
 
-.PHONY: messages run test lint install translations db demo serve bench scan e2e load clean
+.PHONY: messages run test lint install translations db demo serve bench scan e2e load clean lock dist deploy-test
 
 install: $(VENV)/.installed translations
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+# Installs exactly the lock (requirements/*.txt, hashes checked), then the app itself without
+# resolving anything more; `make lock` refreshes the lock (README, "Reproducible installs").
+$(VENV)/.installed: setup.cfg pyproject.toml requirements/test.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]' > $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
+	$(BIN)/pip install --quiet --require-hashes -r requirements/test.txt > $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
+	$(BIN)/pip install --quiet --no-deps -e . >> $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
 	touch $@
 
 translations: $(VENV)/.installed
@@ -41,15 +46,31 @@ db: install instance/secret_key
 	$(FLASK) db upgrade
 
 demo: db instance/demo_password
-	$(FLASK) content sync content
-	$(FLASK) demo --password "$$(cat instance/demo_password)"
+	$(FLASK) content sync
+	$(FLASK) demo --initial-password "$$(cat instance/demo_password)"
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install lint
-	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not e2e and not deploy" $(PYTEST_ARGS)
+
+# A release: the wheel, built from a clean export of the committed HEAD (never the working tree),
+# and the runtime lock beside it as requirements.txt; README, "Deploying".
+DIST ?= dist
+DIST_PYTHON ?= $(BIN)/python
+dist:
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	tree=$$(mktemp -d) && git archive HEAD | tar -x -C $$tree && \
+	  $(DIST_PYTHON) -m pip wheel --quiet --no-deps --wheel-dir $(DIST) $$tree && \
+	  cp $$tree/requirements/runtime.txt $(DIST)/requirements.txt && rm -rf $$tree
+	@ls $(DIST)
+
+# The README's deploy steps from a fresh wheel on a fresh PostgreSQL database, then backup and
+# restore (tests/deploy; about two minutes).
+deploy-test: install
+	$(BIN)/python -m pytest tests/deploy -m deploy $(PYTEST_ARGS)
 
 # Style (ruff), types (mypy) and the floors (import-linter): the rule sets and why are in ruff.toml,
 # setup.cfg [mypy] and .importlinter.
@@ -64,8 +85,8 @@ e2e: $(VENV)/.installed-e2e translations
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 	$(BIN)/python -m pytest tests/e2e -m e2e $(PYTEST_ARGS)
 
-$(VENV)/.installed-e2e: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test,e2e]' > $(VENV)/pip-e2e.log 2>&1 || (cat $(VENV)/pip-e2e.log; exit 1)
+$(VENV)/.installed-e2e: $(VENV)/.installed requirements/e2e.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/e2e.txt > $(VENV)/pip-e2e.log 2>&1 || (cat $(VENV)/pip-e2e.log; exit 1)
 	touch $@
 
 # Requests/s and latency of key pages beside a bare Flask page (a few minutes); README, "Bench".
@@ -105,8 +126,8 @@ peers: $(VENV)/.installed-peers peers/.venv-ralph/.installed $(PEER_NODE_DIRS:%=
 		echo "skipped xmlsec1: not root or no apt-get (only pysaml2 needs the binary)"
 	@echo "peers ready: see peers/README.md"
 
-$(VENV)/.installed-peers: $(VENV)/.installed setup.cfg
-	$(BIN)/pip install --quiet -e '.[test,peers]' > $(VENV)/pip-peers.log 2>&1 || (cat $(VENV)/pip-peers.log; exit 1)
+$(VENV)/.installed-peers: $(VENV)/.installed requirements/peers.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/peers.txt > $(VENV)/pip-peers.log 2>&1 || (cat $(VENV)/pip-peers.log; exit 1)
 	touch $@
 
 # npm ci installs exactly the committed lock; without Node.js 20+ the folder is skipped, not failed.
@@ -125,4 +146,24 @@ peers/.venv-ralph/.installed: peers/ralph-requirements.txt
 	test -x peers/.venv-ralph/bin/python || $(PY) -m venv peers/.venv-ralph
 	peers/.venv-ralph/bin/pip install --quiet --require-hashes --no-deps -r peers/ralph-requirements.txt \
 		> peers/.venv-ralph/pip.log 2>&1 || (cat peers/.venv-ralph/pip.log; exit 1)
+	touch $@
+
+# The lock: exact versions with hashes for runtime, test, e2e and peers (pip-compile from setup.cfg
+# and requirements/runtime.in). It keeps the pins it has and adds what setup.cfg newly needs;
+# `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed, `LOCK_ARGS="-P sqlalchemy"`
+# one package. Then `make install` (or rm .venv/.installed) and run the tests before committing it.
+LOCK_OPTS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+	--no-emit-trusted-host $(LOCK_ARGS)
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile $(LOCK_OPTS)
+LOCK_IN := setup.cfg requirements/runtime.in
+
+lock: .venv-lock/.installed
+	$(PIP_COMPILE) -o requirements/runtime.txt $(LOCK_IN)
+	$(PIP_COMPILE) --extra test -o requirements/test.txt $(LOCK_IN)
+	$(PIP_COMPILE) --extra test --extra e2e -o requirements/e2e.txt $(LOCK_IN)
+	$(PIP_COMPILE) --extra test --extra peers -o requirements/peers.txt $(LOCK_IN)
+
+.venv-lock/.installed:
+	test -x .venv-lock/bin/python || $(PY) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet 'pip-tools==7.7.0' > .venv-lock/pip.log 2>&1 || (cat .venv-lock/pip.log; exit 1)
 	touch $@

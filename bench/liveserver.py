@@ -90,7 +90,7 @@ class Prepared:
 
 
 def prepare_database(env: dict, password: str | None = None, employees: int | None = None,
-                     log=print, content: Path | str = "content") -> Prepared:
+                     log=print, content: Path | str = ROOT / "advocacy" / "content") -> Prepared:
     """Schema, curriculum and demo people (one login per role at <role>@demo.example)."""
     password = password or secrets.token_urlsafe(12)
     prepared = Prepared(env=env, password=password)
@@ -115,7 +115,7 @@ def content_with_quiz_settings(destination: Path, settings: dict[str, str]) -> P
     """A copy of content/ whose courses' [quiz] settings are changed, e.g. a cooldown of seconds
     for the browser tests: the same content format an organisation would edit, no test switch."""
     destination = Path(destination)
-    shutil.copytree(ROOT / "content", destination, dirs_exist_ok=True)
+    shutil.copytree(ROOT / "advocacy" / "content", destination, dirs_exist_ok=True)
     for course in destination.glob("*/*/course.md"):
         text = course.read_text(encoding="utf-8")
         for key, value in settings.items():

@@ -21,6 +21,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import insert, text
 
 from advocacy.core.clock import utcnow
+from advocacy.core.config import is_production
 from advocacy.core.db import db
 from advocacy.core.organisation import Department
 from advocacy.core.transaction import unit_of_work
@@ -42,6 +43,7 @@ class DemoRun:
     made: dict = field(default_factory=dict)                          # a step's results for later steps
     counts: dict[str, int] = field(default_factory=dict)              # what the synthetic steps added
     notes: list[str] = field(default_factory=list)                    # added to the summary line
+    initial: bool = False       # new_password came from --initial-password: show it where still in use
 
 
 @dataclass
@@ -76,17 +78,23 @@ def _steps(synthetic: bool):
 
 @click.command("demo")
 @click.option("--password", default=None, help="Password for every demo login (random when not given).")
+@click.option("--initial-password", default=None,
+              help="Password for demo logins made now; existing logins keep theirs, even when changed (make run).")
 @click.option("--employees", type=click.IntRange(min=0, max=200000), default=0,
               help="Also build a synthetic organisation of this many people with their training and sharing.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed for --employees.")
 @with_appcontext
-def demo_command(password, employees, seed):
+def demo_command(password, initial_password, employees, seed):
     """Create a demo organisation with one login per role at <role>@demo.example (idempotent).
 
     With --employees N, add synthetic people (person00000@demo.example ...) up to N, who share the
     demo password."""
-    new_password = password or secrets.token_urlsafe(9)
-    run = DemoRun(password, new_password, utcnow(), employees, random.Random(seed))
+    if is_production(current_app.config):
+        raise click.ClickException("flask demo refuses to run in production (ADVOCACY_ENV=production): it would "
+                                   "create logins with a known password. Create people with `flask users create`.")
+    new_password = password or initial_password or secrets.token_urlsafe(9)
+    run = DemoRun(password, new_password, utcnow(), employees, random.Random(seed),
+                  initial=bool(initial_password and not password))
     with unit_of_work():
         for step in _steps(synthetic=False):
             step(run)

@@ -3,12 +3,18 @@ metrics, health, language, display, and the commands that need no feature (`flas
 steps features add)."""
 from __future__ import annotations
 
+from importlib.metadata import version as distribution_version
+from pathlib import Path
+
+import click
 from flask import Flask
 
 from advocacy.core import blobs, display, fragments, health, i18n, logs, metrics, transaction, web
 from advocacy.core.db import db
 from advocacy.core.demo import demo_command
 from advocacy.core.extensions import csrf, limiter, migrate
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def init_app(app: Flask) -> None:
@@ -20,7 +26,8 @@ def init_app(app: Flask) -> None:
     logs.init_app(app)
     metrics.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", "migrations"),
+    # The migrations ship inside the package: found from the installed code, whatever the working folder.
+    migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", str(MIGRATIONS)),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -31,3 +38,10 @@ def init_app(app: Flask) -> None:
     blobs.init_app(app)
     health.init_app(app)
     app.cli.add_command(demo_command)
+    app.cli.add_command(version_command)
+
+
+@click.command("version")
+def version_command() -> None:
+    """Print the version of Advocacy installed (CHANGELOG.md lists what each one changed)."""
+    click.echo(f"Advocacy {distribution_version('advocacy')}")

@@ -15,7 +15,7 @@ from advocacy.core.db import db
 from advocacy.core.demo import BATCH, DemoPerson, DemoRun, add_demo_step, insert_rows
 from advocacy.core.directory import create_user, find_user_by_email, get_or_create_department
 from advocacy.core.organisation import Department, User, UserRole, get_organisation
-from advocacy.identity.passwords import hash_password
+from advocacy.identity.passwords import hash_password, password_matches
 
 DEMO_DEPARTMENTS = {
     # name: takes the advanced course
@@ -54,6 +54,10 @@ def demo_logins(run: DemoRun) -> None:
             user.password_hash = run.password_hash
             user.rotate_session_token()
             shown = run.new_password
+        elif run.initial and password_matches(user.password_hash, run.new_password):
+            shown = run.new_password
+        elif run.initial:
+            shown = "(changed since; kept)"
         else:
             shown = "(unchanged; pass --password to set one)"
         run.made[role] = user

@@ -46,7 +46,7 @@ import pytest
 
 from advocacy.learning.banks.gift import parse_gift, parse_gift_file, question_to_dict
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
+CONTENT = Path(__file__).resolve().parents[2] / "advocacy" / "content"
 LANGUAGES = ("en", "nl")
 TIERS = tuple(t.strip() for t in os.environ.get("CURRICULUM_TIERS", "basic,advanced,expert").split(",")
               if t.strip())

@@ -54,11 +54,12 @@ def test_sync_loads_everything_and_a_second_run_changes_nothing(app, db, tmp_pat
 
 def test_the_default_path_is_the_content_path_setting(app, db, tmp_path):
     root = standard_tree(tmp_path)
+    default = app.config["CONTENT_PATH"]
     app.config["CONTENT_PATH"] = str(root)
     try:
         result = app.test_cli_runner().invoke(args=["content", "sync"])
     finally:
-        app.config["CONTENT_PATH"] = "content"
+        app.config["CONTENT_PATH"] = default
     assert result.exit_code == 0, result.output
     assert count(Course) == 3
 
@@ -346,7 +347,7 @@ def test_a_course_with_a_quiz_syncs_with_the_real_quiz_loader_and_is_idempotent(
 
 
 def test_the_real_curriculum_loads_and_a_second_run_changes_nothing(app, db):
-    root = Path(__file__).resolve().parents[2] / "content"
+    root = Path(__file__).resolve().parents[2] / "advocacy" / "content"
     first = sync(app, root)
     assert first.exit_code == 0, first.output
     assert count(Course) >= 3

@@ -120,4 +120,4 @@ def answer_wrongly(page) -> None:
 
 
 # The shipped basic course: how many lessons the journeys read (the curriculum grows; tests follow it).
-BASIC_LESSONS = len(list((Path(__file__).resolve().parents[2] / "content" / "en" / "basic").glob("[0-9][0-9]-*.md")))
+BASIC_LESSONS = len(list((Path(__file__).resolve().parents[2] / "advocacy" / "content" / "en" / "basic").glob("[0-9][0-9]-*.md")))

@@ -58,3 +58,47 @@ def test_demo_adds_sample_posts_once_live_in_the_feed_and_one_waiting_for_review
     waiting = next(p for p in posts if p.slug == "sample-annual-figures")
     assert waiting.status == "in_review"
     assert all(p.author.email == "marketing@demo.example" for p in posts)
+
+
+def test_demo_with_an_initial_password_keeps_a_password_that_was_changed(app, db):
+    """`make run` runs `flask demo --initial-password P` every time: a demo login whose password was
+    changed keeps it, the others still show P."""
+    from advocacy.identity.passwords import hash_password
+
+    first = run(app, "demo", "--initial-password", "first-demo-password")
+    assert first.exit_code == 0, first.output
+    hr = db.session.scalar(db.select(User).where(User.email == "hr@demo.example"))
+    hr.password_hash = hash_password("changed by hr herself")
+    db.session.commit()
+    again = run(app, "demo", "--initial-password", "first-demo-password")
+    assert again.exit_code == 0, again.output
+    lines = {line.split()[1]: line for line in again.output.splitlines() if "@demo.example" in line}
+    assert "(changed since; kept)" in lines["hr@demo.example"]
+    assert lines["employee@demo.example"].endswith("first-demo-password")
+    db.session.expire_all()
+    hr = db.session.scalar(db.select(User).where(User.email == "hr@demo.example"))
+    assert password_matches(hr.password_hash, "changed by hr herself")
+    assert not password_matches(hr.password_hash, "first-demo-password")
+
+
+def test_make_run_on_another_port_points_links_at_that_port():
+    """`make run PORT=5102`: every flask command make runs gets PUBLIC_URL on port 5102 (mail links
+    start with PUBLIC_URL), unless PUBLIC_URL is set; and demo passwords are set only for new logins."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+
+    def dry_run(**env):
+        result = subprocess.run(["make", "--no-print-directory", "-n", "-C", str(root), "run", "PORT=5102"],
+                                env={**{k: v for k, v in os.environ.items() if k != "PUBLIC_URL"}, **env},
+                                capture_output=True, text=True, check=True)
+        return [line for line in result.stdout.splitlines() if "/flask " in line]
+
+    lines = dry_run()
+    assert lines and all('PUBLIC_URL="http://127.0.0.1:5102"' in line for line in lines), lines
+    assert any("flask run --host 127.0.0.1 --port 5102" in line for line in lines)
+    assert any("demo --initial-password" in line for line in lines) and not any("demo --password" in line for line in lines)
+    assert all('PUBLIC_URL="https://advocacy.example.com"' in line
+               for line in dry_run(PUBLIC_URL="https://advocacy.example.com"))

@@ -206,7 +206,7 @@ def test_questions_are_stored_as_plain_json(db, tmp_path):
     assert numerical.data["answers"] == [{"value": 7, "tolerance": 0, "fraction": 100, "feedback": None}]
 
 
-CURRICULUM = sorted(Path(__file__).resolve().parents[2].glob("content/*/*/quiz.gift"))
+CURRICULUM = sorted(Path(__file__).resolve().parents[2].glob("advocacy/content/*/*/quiz.gift"))
 
 
 @pytest.mark.parametrize("quiz_path", CURRICULUM, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")

@@ -112,7 +112,7 @@ def load_pool(quiz_path: Path, errors: list[ContentError]) -> list[Question]:
 def _course_md(course, quiz_path: Path | None, language: str) -> Path:
     if quiz_path is not None:
         return Path(quiz_path).with_name("course.md")
-    return Path(current_app.config.get("CONTENT_PATH", "content")) / language / course.slug / "course.md"
+    return Path(current_app.config["CONTENT_PATH"]) / language / course.slug / "course.md"
 
 
 def _quiz_of(course, language: str) -> Quiz | None:
