@@ -4,9 +4,11 @@ refused with a page that names the problem, nothing changed and the refusal in t
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from freezegun import freeze_time
 from lxml import etree
 from sqlalchemy import func, select
 
@@ -14,9 +16,10 @@ from advocacy.core.audit import AuditEntry
 from advocacy.core.organisation import User
 from advocacy.identity import saml
 from advocacy.identity.models import IdentityLink
+from bench.liveserver import free_port
 
 from ..factories import create_user
-from .conftest import SAML_ACS_URL, SAML_SP_ENTITY_ID, local_path, saml_answer, saml_sign_in
+from .conftest import PUBLIC_URL, SAML_ACS_URL, SAML_SP_ENTITY_ID, local_path, saml_answer, saml_sign_in
 
 pytestmark = pytest.mark.peers
 
@@ -181,3 +184,33 @@ def test_an_answer_to_a_request_this_browser_did_not_start_is_refused(db, client
     # and an unsolicited (IdP-initiated) answer, even with a cookie from a sign-in this browser started
     client.get("/auth/saml/login")
     assert_refused(db, post_answer(client, idp.sign_in(None, "alice")), "replayed")
+
+
+def test_an_answer_delivered_to_another_address_of_the_app_is_refused(db, client, app, idp):
+    answer = saml_answer(client, idp, "alice")
+    app.config["PUBLIC_URL"] = "http://elsewhere.test"  # the destination and recipient name advocacy.test
+    try:
+        response = post_answer(client, answer)
+    finally:
+        app.config["PUBLIC_URL"] = PUBLIC_URL
+    assert_refused(db, response, "wrong-audience")
+
+
+def test_a_sign_in_left_at_the_provider_for_over_half_an_hour_must_start_again(db, client, idp):
+    answer = saml_answer(client, idp, "alice")
+    with freeze_time(datetime.now(UTC) + saml.REQUEST_VALID_FOR + timedelta(minutes=1), tick=True):
+        assert_refused(db, post_answer(client, answer), "replayed")
+
+
+def test_an_unreachable_identity_provider_is_named_and_nothing_starts(db, client, app, idp):
+    saved = app.config["SAML_IDP_METADATA_URL"]
+    app.config["SAML_IDP_METADATA_URL"] = f"http://127.0.0.1:{free_port()}/metadata"
+    app.extensions.pop("advocacy.saml", None)
+    try:
+        response = client.get("/auth/saml/login")
+    finally:
+        app.config["SAML_IDP_METADATA_URL"] = saved
+        app.extensions.pop("advocacy.saml", None)
+    assert response.status_code == 400 and 'data-reason="unreachable"' in response.get_data(as_text=True)
+    assert saml.REQUEST_COOKIE not in response.headers.get("Set-Cookie", "")
+    assert any(detail.startswith("saml: unreachable:") for detail in refusals(db))
