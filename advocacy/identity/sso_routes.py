@@ -1,12 +1,13 @@
 """Single sign-on pages: off to the identity provider, and back."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from advocacy.core import audit
+from advocacy.core.extensions import csrf
 from advocacy.core.transaction import writes_on_get
-from advocacy.identity import oidc
+from advocacy.identity import oidc, saml
 from advocacy.identity.services import safe_next_url
 from advocacy.identity.sessions import begin_session
 from advocacy.identity.sso import SignInRefused, sign_in_from_idp
@@ -60,3 +61,42 @@ def oidc_callback():
     except SignInRefused as refusal:
         return refused(refusal, "oidc")
     return signed_in(user)
+
+
+@bp.get("/saml/metadata")
+def saml_metadata():
+    """This app as a SAML service provider, for the identity provider's administrator."""
+    if not current_app.config.get("SAML_SP_ENTITY_ID"):
+        abort(404)
+    response = make_response(saml.metadata_xml())
+    response.headers["Content-Type"] = "application/samlmetadata+xml"
+    response.headers["Content-Disposition"] = 'inline; filename="advocacy-saml-metadata.xml"'
+    return response
+
+
+@bp.get("/saml/login")
+def saml_login():
+    if current_user.is_authenticated:
+        return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+    try:
+        url, request_id = saml.start_sign_in()
+    except SignInRefused as refusal:
+        return refused(refusal, "saml")
+    response = redirect(url)
+    response.set_cookie(**saml.request_cookie(request_id, safe_next_url(request.args.get("next"))))
+    return response
+
+
+@bp.post("/saml/acs")
+@csrf.exempt  # the provider's page posts here; the assertion's signature is the proof, not a CSRF token
+def saml_acs():
+    try:
+        claims, target = saml.finish_sign_in(request.form, request.cookies.get(saml.REQUEST_COOKIE))
+        user = sign_in_from_idp(claims)
+    except SignInRefused as refusal:
+        response = make_response(refused(refusal, "saml"))
+    else:
+        begin_session(user)
+        response = redirect(safe_next_url(target) or url_for("main.index"))
+    response.delete_cookie(saml.REQUEST_COOKIE, path=url_for("sso.saml_acs"))
+    return response
