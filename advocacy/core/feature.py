@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from advocacy.core import display, fragments, i18n, transaction, web
+from advocacy.core import display, fragments, i18n, jobs, mail, transaction, web  # noqa: F401  (mail: its jobs)
 from advocacy.core.db import db
 from advocacy.core.demo import demo_command
 from advocacy.core.extensions import csrf, limiter, migrate
@@ -23,4 +23,5 @@ def init_app(app: Flask) -> None:
     web.init_app(app)
     display.init_app(app)
     fragments.init_app(app)
+    jobs.init_app(app)
     app.cli.add_command(demo_command)

@@ -3,9 +3,10 @@ in 7 days, and a current policy not yet acknowledged.
 
 Each reminder has a key (person, kind, subject, period). The period is its interval: overdue and
 policy reminders repeat weekly (an ISO week such as 2026-W10); an expiry reminder goes once per
-expiry date. A ReminderLog row with that key is inserted and committed (the claim), then the mail
-is sent: the unique key stops a second run (even one running at the same moment) and a failed
-send withdraws the claim so the next run tries again.
+expiry date. A ReminderLog row with that key (the claim) and the mail in the outbox are written in
+one transaction: the unique key stops a second run (even one running at the same moment, or a
+second host's scheduler), and once committed the mail cannot be lost: the outbox retries it until
+the mail server takes it (core/mail.py). People are claimed in chunks, each its own transaction.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from advocacy.core.db import db
-from advocacy.core.mail import absolute_url, build_message, deliver_now
+from advocacy.core.mail import absolute_url, build_message, queue_message
 from advocacy.core.organisation import User
 from advocacy.core.settings import organisation_settings
 from advocacy.core.transaction import unit_of_work
@@ -115,36 +116,33 @@ def reminders_due(now: datetime) -> list[Person]:
                   key=lambda p: p.email)
 
 
+CHUNK = 200
+
+
 def send_once(claims: list[ReminderLog], make_message) -> str:
-    """Claim the log rows, commit the claim, then send: "sent", "taken" (another run claimed them
-    first: it sends, we do not) or "failed" (the mail did not go; the claim is withdrawn so a later
-    run retries). The mail leaves only after the commit that claimed it."""
+    """Claim the log rows and put the mail in the outbox, in the caller's transaction: "sent" (it
+    goes out after the commit) or "taken" (another run claimed them first: it sends, we do not)."""
     try:
-        with unit_of_work():
+        with db.session.begin_nested():  # a savepoint: a clash leaves the rest of the chunk intact
             db.session.add_all(claims)
+            db.session.flush()
     except IntegrityError:
         return "taken"
-    try:
-        deliver_now([make_message()])
-    except OSError:
-        with unit_of_work():
-            for claim in claims:
-                db.session.delete(claim)
-        return "failed"
+    queue_message(make_message())
     return "sent"
 
 
 def send_reminders(people: list[Person], now: datetime) -> tuple[int, list[str]]:
-    """Send each person one mail with their reminders. Returns (mails sent, addresses that failed)."""
-    sent, failed = 0, []
-    for person in people:
-        claims = [ReminderLog(user_id=person.id, kind=r.kind, subject=r.subject, period=r.period, sent_at=now)
-                  for r in person.reminders]
-        outcome = send_once(claims, lambda person=person: reminder_mail(person))
-        sent += outcome == "sent"
-        if outcome == "failed":
-            failed.append(person.email)
-    return sent, failed
+    """Queue each person one mail with their reminders, CHUNK people per transaction. Returns (mails
+    queued, addresses that failed): a mail in the outbox is retried until it goes, so none fail here."""
+    sent = 0
+    for start in range(0, len(people), CHUNK):
+        with unit_of_work():
+            for person in people[start:start + CHUNK]:
+                claims = [ReminderLog(user_id=person.id, kind=r.kind, subject=r.subject, period=r.period, sent_at=now)
+                          for r in person.reminders]
+                sent += send_once(claims, lambda person=person: reminder_mail(person)) == "sent"
+    return sent, []
 
 
 def reminder_mail(person: Person):
@@ -153,7 +151,7 @@ def reminder_mail(person: Person):
                                                                                   n=len(person.reminders))
         body = render_template("reports/mail_reminders.txt", person=person, reminders=person.reminders,
                                learn_url=absolute_url(url_for("courses.home")))
-    return build_message(person.email, subject, body)
+        return build_message(person.email, subject, body, lang=person.language or "en")
 
 
 def describe(reminder: Reminder) -> str:

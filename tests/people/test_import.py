@@ -60,7 +60,7 @@ def test_hr_imports_200_people_with_a_preview_then_everyone_is_invited(client, d
     assert db.session.scalar(select(func.count(Department.id))) == 5
     invited = {m["To"] for m in outbox}
     assert len(outbox) == 200 and "person199@example.com" in invited
-    assert "/invite/" in outbox[0].get_content()
+    assert "/invite/" in outbox[0].get_body(("plain",)).get_content()
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "people.import"))
     assert entry.actor_id == hr.id and "200 new" in entry.detail
 
