@@ -1,18 +1,16 @@
 """People: CSV import (upload, preview, apply), the HR people list and erasure, and each
 person's own privacy page (download my data, leaderboard and digest choices)."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, User, get_organisation
 from advocacy.core.pagination import page_number, query_id
 from advocacy.core.privacy import erase_person, export_as_json
 from advocacy.identity.guards import role_required
-from advocacy.identity.invitations import invite_people
+from advocacy.people import applying, privacy
 from advocacy.people import importing as imports
-from advocacy.people import privacy
 from advocacy.people.forms import ImportApplyForm, ImportUploadForm, PrivacyForm
 
 bp = Blueprint("people", __name__)
@@ -42,31 +40,57 @@ def import_upload():
 @role_required("hr")
 def import_apply():
     form = ImportApplyForm()
-    path = imports.upload_path(form.token.data, current_user.id) if form.validate_on_submit() else None
-    if path is None:
+    data = imports.read_upload(form.token.data, current_user.id) if form.validate_on_submit() else None
+    if data is None:
         flash(_("That upload is no longer available. Upload the file again."), "error")
         return redirect(url_for("people.import_upload"))
     may_grant_admin = current_user.has_role("admin")
-    checked = imports.check_import(path.read_bytes(), may_grant_admin=may_grant_admin)
+    checked = imports.check_import(data, may_grant_admin=may_grant_admin)
     if not checked.ok:
         return render_template("people/import.html", form=ImportUploadForm(), checked=checked), 422
     if checked.plan.fingerprint() != form.fingerprint.data:
         flash(_("People changed since your preview. Check the new preview, then apply."), "warning")
         form.fingerprint.data = checked.plan.fingerprint()
         return render_template("people/import_preview.html", checked=checked, form=form), 409
-    try:
-        with db.session.begin_nested():  # a savepoint: a clash leaves the rest of the request intact
-            new_users = imports.apply_import(checked, may_grant_admin=may_grant_admin, source="upload")
-    except IntegrityError:  # someone added the same people at this very moment
-        flash(_("Someone changed people at the same moment. Upload the file again to see what is left to do."),
-              "error")
-        return redirect(url_for("people.import_upload"))
-    imports.discard_upload(path)
-    invited = invite_people(new_users)
-    flash(_("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged. Invitations sent: %(sent)d.",
-            new=len(checked.plan.new), changed=len(checked.plan.changed), unchanged=len(checked.plan.unchanged),
-            sent=invited), "success")
-    return redirect(url_for("people.directory"))
+    run = applying.start_run(form.token.data, current_user.id, len(checked.parsed.rows), may_grant_admin)
+    return redirect(url_for("people.import_run", run_id=run.id), code=303)
+
+
+@bp.get("/people/import/runs")
+@role_required("hr")
+def import_runs():
+    return render_template("people/import_runs.html", runs=applying.recent_runs(current_user.id))
+
+
+@bp.get("/people/import/runs/<int:run_id>")
+@role_required("hr")
+def import_run(run_id):
+    run = applying.run_of(run_id, current_user.id)
+    if run is None:
+        abort(404)
+    return render_template("people/import_run.html", run=run)
+
+
+@bp.get("/people/import/runs/<int:run_id>/status")
+@role_required("hr")
+def import_run_status(run_id):
+    run = applying.run_of(run_id, current_user.id)
+    if run is None:
+        abort(404)
+    return jsonify(run.as_json())
+
+
+@bp.post("/people/import/runs/<int:run_id>/resume")
+@role_required("hr")
+def import_run_resume(run_id):
+    run = applying.run_of(run_id, current_user.id)
+    if run is None:
+        abort(404)
+    if applying.resume(run):
+        flash(_("The import goes on where it stopped."), "success")
+    else:
+        flash(_("This import is not stopped: there is nothing to resume."), "info")
+    return redirect(url_for("people.import_run", run_id=run.id), code=303)
 
 
 @bp.get("/people/import/template.csv")

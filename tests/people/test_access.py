@@ -11,6 +11,12 @@ ACCESS = [
     Row("POST", "/people/import", hr=200, **NOT_HR),  # no file: the form again, with the error
     Row("POST", "/people/import/apply", data={"token": "missing", "fingerprint": "x"}, hr=302, **NOT_HR),
     Row("GET", "/people/import/template.csv", **HR_ONLY),
+    Row("GET", "/people/import/runs", **HR_ONLY),
+    Row("GET", "/people/import/runs/999999", rule="/people/import/runs/<int:run_id>", hr=404, **NOT_HR),
+    Row("GET", "/people/import/runs/999999/status", rule="/people/import/runs/<int:run_id>/status", hr=404,
+        **NOT_HR),
+    Row("POST", "/people/import/runs/999999/resume", rule="/people/import/runs/<int:run_id>/resume", hr=404,
+        **NOT_HR),
     Row("GET", "/people", **HR_ONLY),
     Row("GET", lambda w: f"/people/{w['other_employee'].id}/erase", rule="/people/<int:person_id>/erase",
         **HR_ONLY),
