@@ -35,7 +35,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from huey import Huey, RedisHuey, SqliteHuey, crontab  # noqa: F401  (crontab: for @periodic callers)
 from huey.consumer import Consumer
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import String, UniqueConstraint, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advocacy.core.clock import UTCDateTime, utcnow
@@ -215,6 +215,24 @@ def claim_run(name: str, period: str) -> bool:
     with unit_of_work():
         won = insert_ignoring_conflict(ScheduledRun, name=name, period=period, started_at=utcnow()) == 1
     return won
+
+
+def run_once(name: str, period: str, work: Callable[[], object]) -> bool:
+    """Do `work` once for this period, however many schedulers ask. If the work fails, the claim is
+    withdrawn so the next tick (or the job's retry) does it; what the work committed stays done, so
+    work that commits as it goes must skip what is done (the reminders' own claims do)."""
+    if not claim_run(name, period):
+        log.info("%s for %s: already done by another scheduler", name, period)
+        return False
+    try:
+        work()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        with unit_of_work():
+            db.session.execute(delete(ScheduledRun).where(ScheduledRun.name == name, ScheduledRun.period == period))
+        raise
+    return True
 
 
 # -- flask worker ---------------------------------------------------------------------------------

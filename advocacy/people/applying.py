@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from advocacy.core.audit import record
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db, rows_changed
-from advocacy.core.jobs import crontab, enqueue, job, periodic
+from advocacy.core.jobs import crontab, day_of, enqueue, job, periodic, run_once
 from advocacy.core.organisation import User
 from advocacy.identity.invitations import send_invitation
 from advocacy.people import importing
@@ -147,6 +147,12 @@ def resume_imports() -> None:
             ImportRun.status == "running", ImportRun.heartbeat_at < stale)):
         log.warning("import run %d stalled; resuming it", run_id)
         enqueue("people.apply_import", run_id)
+
+
+@periodic("people.expire_uploads", crontab(minute="15"))
+def expire_uploads() -> None:
+    """Waiting import files older than a day go, once a day (the hour after the first tick)."""
+    run_once("people.expire_uploads", day_of(utcnow()), importing.remove_stale_uploads)
 
 
 def recent_runs(user_id: int, limit: int = 20) -> list[ImportRun]:
