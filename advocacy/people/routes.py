@@ -4,12 +4,13 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, User, get_organisation
 from advocacy.core.pagination import page_number, query_id
 from advocacy.core.privacy import erase_person, export_as_json
 from advocacy.identity.guards import role_required
-from advocacy.people import applying, privacy
+from advocacy.people import applying, privacy, reinvite
 from advocacy.people import importing as imports
 from advocacy.people.forms import ImportApplyForm, ImportUploadForm, PrivacyForm
 
@@ -91,6 +92,17 @@ def import_run_resume(run_id):
     else:
         flash(_("This import is not stopped: there is nothing to resume."), "info")
     return redirect(url_for("people.import_run", run_id=run.id), code=303)
+
+
+@bp.route("/people/reinvite", methods=["GET", "POST"])
+@role_required("hr")
+def reinvite_waiting():
+    if request.method == "POST":  # CSRFProtect has checked the token
+        count = reinvite.start_reinvite(current_user.id)
+        flash(_("Invitations go out again to %(n)d people who have not accepted theirs.", n=count), "success")
+        return redirect(url_for("people.directory"), code=303)
+    return render_template("people/reinvite.html", waiting=reinvite.count_waiting(utcnow()),
+                           recent_minutes=int(reinvite.RECENT.total_seconds() // 60))
 
 
 @bp.get("/people/import/template.csv")

@@ -12,6 +12,8 @@ ACCESS = [
     Row("POST", "/people/import/apply", data={"token": "missing", "fingerprint": "x"}, hr=302, **NOT_HR),
     Row("GET", "/people/import/template.csv", **HR_ONLY),
     Row("GET", "/people/import/runs", **HR_ONLY),
+    Row("GET", "/people/reinvite", **HR_ONLY),
+    Row("POST", "/people/reinvite", hr=303, **NOT_HR),
     Row("GET", "/people/import/runs/999999", rule="/people/import/runs/<int:run_id>", hr=404, **NOT_HR),
     Row("GET", "/people/import/runs/999999/status", rule="/people/import/runs/<int:run_id>/status", hr=404,
         **NOT_HR),
