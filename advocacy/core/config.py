@@ -50,6 +50,7 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Advocacy <advocacy@localhost>"),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", ""),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
         "MAIL_CA_FILE": os.environ.get("MAIL_CA_FILE", ""),
         "MAIL_VERIFY": _bool("MAIL_VERIFY", True),
         "MAIL_RATE_PER_MINUTE": _int("MAIL_RATE_PER_MINUTE", 0),
