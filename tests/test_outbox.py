@@ -69,7 +69,7 @@ def test_a_committed_mail_is_sent_with_date_message_id_and_an_html_alternative(a
     assert '<a href="https://advocacy.test/learn">' in html and "<img" not in html
     assert "Hello 0." in message.get_body(("plain",)).get_content()
     [row] = rows()
-    assert row.status == "sent" and row.attempts == 1 and row.message == b"", "no copy kept once it went"
+    assert row.status == "sent" and row.attempts == 1 and row.body == "", "no copy kept once it went"
 
 
 def test_the_mail_waits_in_the_database_until_the_commit_and_a_second_delivery_sends_nothing(app, held, outbox):
@@ -181,3 +181,15 @@ def test_a_claim_left_by_a_killed_worker_is_taken_back_after_the_timeout(app, he
 def test_every_mail_of_the_app_goes_through_the_outbox(client, db, outbox, employee):
     client.post("/reset", data={"email": employee.email})
     assert len(outbox) == 1 and [row.status for row in rows()] == ["sent"]
+
+
+@pytest.mark.parametrize("to, subject, headers", [
+    ("victim@example.org\r\nBcc: everyone@example.org", "Hi", None),
+    ("ada@example.org", "Hi\nBcc: everyone@example.org", None),
+    ("ada@example.org", "Hi", {"List-Unsubscribe": "<x>\r\nBcc: everyone@example.org"}),
+    ("not-an-address", "Hi", None),
+])
+def test_what_could_smuggle_a_header_in_is_refused_when_the_mail_is_written(app, db, outbox, to, subject, headers):
+    with app.test_request_context(), pytest.raises(ValueError):
+        send_mail(to, subject, "body", headers)
+    assert rows() == [] and outbox == []

@@ -1,12 +1,13 @@
 """Outgoing mail through an outbox: written in the transaction that caused it, sent by a job.
 
-`send_mail(...)` builds the message (Date, Message-ID, the text and a simple HTML alternative) and
-adds an `OutboxMail` row to the current transaction: a rollback drops the mail together with the
+`send_mail(...)` adds an `OutboxMail` row (address, subject, text, headers, language, Date and
+Message-ID) to the current transaction: a rollback drops the mail together with the
 change that caused it, a commit keeps it however the mail server is doing. After the commit a
 `mail.deliver` job is enqueued with the new rows' ids.
 
 Delivery claims its rows with one guarded `UPDATE ... WHERE status = 'queued'` (a row is sent by
-one worker only), sends them over ONE connection (core/smtp.py's SmtpTransport: STARTTLS required
+one worker only), builds each message (the text and a simple HTML alternative), sends them over ONE
+connection (core/smtp.py's SmtpTransport: STARTTLS required
 when MAIL_USE_TLS, certificates verified, SMTPS on port 465, the rate limit), and records each
 result: sent; a temporary failure goes back to 'queued' with a later `next_attempt_at` (backoff)
 and a retry job; a permanent one is 'failed' with its reason (logged without addresses). A claim
@@ -25,18 +26,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from email import message_from_bytes
 from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
 from typing import Protocol, cast
 
 from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Index,
     Integer,
-    LargeBinary,
     String,
+    Text,
     and_,
     delete,
     func,
@@ -65,14 +67,21 @@ STATUSES = ("queued", "sending", "sent", "failed")
 
 
 class OutboxMail(Model):
-    """One mail to send. `message` is the complete message as it goes out (headers and parts)."""
+    """One mail to send: what it says, not yet the MIME message. The worker builds the message
+    (text and HTML parts, headers) when it sends, so a request or a reminder run that writes
+    thousands of mails only renders their text; Date and Message-ID are fixed here, so a retry
+    sends the same message. Once sent, the text is removed (the row stays a month, for support)."""
 
     __tablename__ = "outbox_mail"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(10), default="queued")
-    message: Mapped[bytes] = mapped_column(LargeBinary)
-    recipients: Mapped[int] = mapped_column(Integer, default=1)
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict | None] = mapped_column(JSON)
+    lang: Mapped[str] = mapped_column(String(5), default="en")
+    message_id: Mapped[str] = mapped_column(String(250))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -89,23 +98,29 @@ class OutboxMail(Model):
 
 # -- writing mail ---------------------------------------------------------------------------------
 
-def build_message(to: str, subject: str, body: str, headers: dict | None = None,
-                  lang: str | None = None) -> EmailMessage:
+def build_message(to: str, subject: str, body: str, headers: dict | None = None, lang: str | None = None,
+                  date: datetime | None = None, message_id: str | None = None) -> EmailMessage:
     """The complete message from this app's sender: Date, Message-ID, text and HTML alternative."""
     lang = lang or str(get_locale() or "en")
-    return smtp.build_message(current_app.config["MAIL_SENDER"], to, subject, body,
-                              html=smtp.text_to_html(body, lang=lang, title=subject), headers=headers)
+    msg = smtp.build_message(current_app.config["MAIL_SENDER"], to, subject, body,
+                             html=smtp.text_to_html(body, lang=lang, title=subject), headers=headers, date=date)
+    if message_id:
+        msg.replace_header("Message-ID", message_id)
+    return msg
 
 
-def send_mail(to: str, subject: str, body: str, headers: dict | None = None) -> None:
-    """Put a mail in the outbox of the current transaction; it goes out after the commit."""
-    queue_message(build_message(to, subject, body, headers))
-
-
-def queue_message(msg: EmailMessage) -> OutboxMail:
-    row = OutboxMail(message=msg.as_bytes(policy=smtp.OUTGOING_POLICY),
-                     recipients=len(smtp.envelope_of(msg).recipients),
-                     status="queued", created_at=utcnow(), next_attempt_at=utcnow(), attempts=0)
+def send_mail(to: str, subject: str, body: str, headers: dict | None = None, lang: str | None = None) -> OutboxMail:
+    """Put a mail in the outbox of the current transaction; it goes out after the commit. What could
+    smuggle a header in (a line break in the address, subject or a header) is refused here."""
+    for name, value in (("To", to), ("Subject", subject), *(headers or {}).items()):
+        smtp.check_header(name, value)
+    if to.count("@") != 1:
+        raise ValueError("a mail needs exactly one address")
+    now = utcnow()
+    domain = parseaddr(current_app.config["MAIL_SENDER"])[1].rpartition("@")[2] or "localhost"
+    row = OutboxMail(to_address=to, subject=subject, body=body, headers=dict(headers) if headers else None,
+                     lang=(lang or str(get_locale() or "en"))[:5], message_id=make_msgid(domain=domain),
+                     status="queued", created_at=now, next_attempt_at=now, attempts=0)
     db.session.add(row)
     pending = db.session.info.get(_PENDING)
     if pending is None:
@@ -243,18 +258,25 @@ def deliver(ids: list[int]) -> None:
 
 
 def send_claimed(claim: str) -> None:
-    rows = db.session.execute(select(OutboxMail.id, OutboxMail.message, OutboxMail.attempts)
+    rows = db.session.execute(select(OutboxMail.id, OutboxMail.attempts, OutboxMail.to_address, OutboxMail.subject,
+                                     OutboxMail.body, OutboxMail.headers, OutboxMail.lang, OutboxMail.created_at,
+                                     OutboxMail.message_id)
                               .where(OutboxMail.claim == claim, OutboxMail.status == "sending")
                               .order_by(OutboxMail.id)).all()
     retry: list[tuple[int, int]] = []
     done = 0
     try:
         with transport() as connection:
-            for row_id, raw, attempts in rows:
-                msg = message_from_bytes(raw, _class=EmailMessage, policy=smtp.OUTGOING_POLICY)
-                result = connection.send(msg)
-                if _record(row_id, attempts, result.ok, result.temporary, result.reason):
-                    retry.append((row_id, attempts))
+            for row in rows:
+                try:
+                    msg = build_message(row.to_address, row.subject, row.body, row.headers, row.lang,
+                                        date=row.created_at, message_id=row.message_id)
+                except ValueError as error:  # cannot become a message: no retry will change that
+                    _record(row.id, row.attempts, False, False, f"not a valid message: {error}")
+                else:
+                    result = connection.send(msg)
+                    if _record(row.id, row.attempts, result.ok, result.temporary, result.reason):
+                        retry.append((row.id, row.attempts))
                 done += 1
                 if done % COMMIT_EVERY == 0:
                     db.session.commit()
@@ -262,7 +284,7 @@ def send_claimed(claim: str) -> None:
         # The connection itself (unreachable, no STARTTLS, untrusted certificate, login refused, a
         # configuration that cannot work): nothing more goes out now; these mails wait and retry,
         # so fixing the relay or the settings sends them. smtp.py logged the details.
-        left = [(row_id, attempts) for row_id, _, attempts in rows[done:]]
+        left = [(row.id, row.attempts) for row in rows[done:]]
         log.error("mail delivery stopped, %d mail(s) wait for a retry: %s", len(left), error)
         for row_id, attempts in left:
             if _record(row_id, attempts, False, True, str(error)):
@@ -278,7 +300,7 @@ def _record(row_id: int, attempts: int, ok: bool, temporary: bool, reason: str) 
     values: dict
     again = False
     if ok:
-        values = dict(status="sent", sent_at=now, last_error=None, message=b"")  # no copy of what went out
+        values = dict(status="sent", sent_at=now, last_error=None, body="")  # no copy of what went out
     elif temporary and attempts < MAX_ATTEMPTS:
         values = dict(status="queued", next_attempt_at=now + retry_delay(attempts), last_error=reason[:500])
         again = True

@@ -18,10 +18,9 @@ from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 
-from advocacy.core.db import db
-from advocacy.core.mail import absolute_url, build_message, queue_message
+from advocacy.core.db import db, insert_many_ignoring_conflicts
+from advocacy.core.mail import absolute_url, send_mail
 from advocacy.core.organisation import User
 from advocacy.core.settings import organisation_settings
 from advocacy.core.transaction import unit_of_work
@@ -119,39 +118,40 @@ def reminders_due(now: datetime) -> list[Person]:
 CHUNK = 200
 
 
-def send_once(claims: list[ReminderLog], make_message) -> str:
-    """Claim the log rows and put the mail in the outbox, in the caller's transaction: "sent" (it
-    goes out after the commit) or "taken" (another run claimed them first: it sends, we do not)."""
-    try:
-        with db.session.begin_nested():  # a savepoint: a clash leaves the rest of the chunk intact
-            db.session.add_all(claims)
-            db.session.flush()
-    except IntegrityError:
-        return "taken"
-    queue_message(make_message())
-    return "sent"
+def claim(reminders: list[tuple[int, Reminder]], now: datetime) -> set[tuple]:
+    """Insert a ReminderLog row per (person id, reminder) in one statement; returns the keys this run
+    won. A key another run holds already is skipped: that run sends it (it commits its mail with it)."""
+    rows = [dict(user_id=user_id, kind=r.kind, subject=r.subject, period=r.period, sent_at=now)
+            for user_id, r in reminders]
+    table = ReminderLog.__table__.c
+    return set(insert_many_ignoring_conflicts(ReminderLog, rows, table.user_id, table.kind, table.subject,
+                                              table.period))
 
 
 def send_reminders(people: list[Person], now: datetime) -> tuple[int, list[str]]:
-    """Queue each person one mail with their reminders, CHUNK people per transaction. Returns (mails
-    queued, addresses that failed): a mail in the outbox is retried until it goes, so none fail here."""
+    """Claim and queue each person one mail with their reminders, CHUNK people per transaction (the
+    claims and the mails in the outbox commit together). Returns (mails queued, addresses that
+    failed): a mail in the outbox is retried until it goes, so none fail here."""
     sent = 0
     for start in range(0, len(people), CHUNK):
+        chunk = people[start:start + CHUNK]
         with unit_of_work():
-            for person in people[start:start + CHUNK]:
-                claims = [ReminderLog(user_id=person.id, kind=r.kind, subject=r.subject, period=r.period, sent_at=now)
-                          for r in person.reminders]
-                sent += send_once(claims, lambda person=person: reminder_mail(person)) == "sent"
+            won = claim([(person.id, r) for person in chunk for r in person.reminders], now)
+            for person in chunk:
+                mine = [r for r in person.reminders if (person.id, r.kind, r.subject, r.period) in won]
+                if mine:
+                    reminder_mail(Person(person.id, person.email, person.name, person.language, mine))
+                    sent += 1
     return sent, []
 
 
-def reminder_mail(person: Person):
+def reminder_mail(person: Person) -> None:
     with force_locale(person.language or "en"):
         subject = _("Advocacy: a reminder") if len(person.reminders) == 1 else _("Advocacy: %(n)d reminders",
                                                                                   n=len(person.reminders))
         body = render_template("reports/mail_reminders.txt", person=person, reminders=person.reminders,
                                learn_url=absolute_url(url_for("courses.home")))
-        return build_message(person.email, subject, body, lang=person.language or "en")
+        send_mail(person.email, subject, body, lang=person.language or "en")
 
 
 def describe(reminder: Reminder) -> str:
