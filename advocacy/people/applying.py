@@ -113,7 +113,7 @@ def apply_chunk(run: ImportRun, chunk: list[PersonRow]) -> None:
                                 managers_later=True)
     db.session.flush()
     for user in new_users:
-        send_invitation(user)
+        send_invitation(user, new=True)
     before, now = run.done, utcnow()
     moved = rows_changed(update(ImportRun).where(ImportRun.id == run.id, ImportRun.done == before).values(
         done=before + len(chunk), created=ImportRun.created + len(plan.new),

@@ -109,8 +109,11 @@ def reminders_due(now: datetime) -> list[Person]:
             by_person[reminder.user_id].append(reminder)
     if not by_person:
         return []
-    people = db.session.execute(select(User.id, User.email, User.name, User.language)
-                                .where(User.id.in_(by_person))).all()
+    ids = sorted(by_person)
+    people: list = []
+    for start in range(0, len(ids), 1000):  # IN lists within every database's parameter limit (100,000 people)
+        people += db.session.execute(select(User.id, User.email, User.name, User.language)
+                                     .where(User.id.in_(ids[start:start + 1000]))).all()
     return sorted((Person(p.id, p.email, p.name, p.language, by_person[p.id]) for p in people),
                   key=lambda p: p.email)
 
