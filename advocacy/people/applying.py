@@ -14,7 +14,7 @@ import logging
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from advocacy.core.audit import record
 from advocacy.core.clock import utcnow
@@ -94,6 +94,14 @@ def fail(run: ImportRun, reason: str) -> None:
 
 
 def apply_chunk(run: ImportRun, chunk: list[PersonRow]) -> None:
+    """Claim the chunk first (the guarded UPDATE holds the run's row until this transaction ends, so
+    a second worker waits, then finds `done` moved), then write its people and their invitations."""
+    before = run.done
+    moved = rows_changed(update(ImportRun).where(ImportRun.id == run.id, ImportRun.done == before)
+                         .values(done=before + len(chunk), heartbeat_at=utcnow())
+                         .execution_options(synchronize_session=False))
+    if not moved:
+        raise Moved()
     emails = {row.email for row in chunk}
     managers = {row.manager_email for row in chunk if row.manager_email}
     known = importing.known_people(emails)
@@ -114,13 +122,9 @@ def apply_chunk(run: ImportRun, chunk: list[PersonRow]) -> None:
     db.session.flush()
     for user in new_users:
         send_invitation(user, new=True)
-    before, now = run.done, utcnow()
-    moved = rows_changed(update(ImportRun).where(ImportRun.id == run.id, ImportRun.done == before).values(
-        done=before + len(chunk), created=ImportRun.created + len(plan.new),
-        updated=ImportRun.updated + len(plan.changed), invited=ImportRun.invited + len(new_users), heartbeat_at=now)
-        .execution_options(synchronize_session=False))
-    if not moved:
-        raise Moved()
+    db.session.execute(update(ImportRun).where(ImportRun.id == run.id).values(
+        created=ImportRun.created + len(plan.new), updated=ImportRun.updated + len(plan.changed),
+        invited=ImportRun.invited + len(new_users)).execution_options(synchronize_session=False))
     db.session.refresh(run)
 
 
@@ -139,12 +143,17 @@ def link_managers(rows: list[PersonRow], may_grant_admin: bool) -> None:
         db.session.commit()
 
 
+def stalled(now):
+    """Running without progress for STALE (its worker died), or never started (its job was lost:
+    the queue was down when HR pressed Apply)."""
+    return or_(and_(ImportRun.status == "running", ImportRun.heartbeat_at < now - STALE),
+               and_(ImportRun.status == "queued", ImportRun.created_at < now - STALE))
+
+
 @periodic("people.resume_imports", crontab(minute="*"))
 def resume_imports() -> None:
-    """A run whose worker died (no heartbeat for STALE) goes on where its last chunk ended."""
-    stale = utcnow() - STALE
-    for run_id in db.session.scalars(select(ImportRun.id).where(
-            ImportRun.status == "running", ImportRun.heartbeat_at < stale)):
+    """A run that stalled goes on where its last chunk ended."""
+    for run_id in db.session.scalars(select(ImportRun.id).where(stalled(utcnow()))):
         log.warning("import run %d stalled; resuming it", run_id)
         enqueue("people.apply_import", run_id)
 
@@ -168,10 +177,8 @@ def run_of(run_id: int, user_id: int) -> ImportRun | None:
 
 def resume(run: ImportRun) -> bool:
     """HR asks to go on with a failed or stalled run; False when it is running fine or done."""
-    stalled = run.status == "running" and (run.heartbeat_at is None or run.heartbeat_at < utcnow() - STALE)
-    if run.status != "failed" and not stalled:
-        return False
-    if run.status == "failed" and run.done == run.total:
+    is_stalled = db.session.scalar(select(ImportRun.id).where(ImportRun.id == run.id, stalled(utcnow()))) is not None
+    if not (run.status == "failed" and run.done < run.total) and not is_stalled:
         return False
     run.status, run.failure, run.finished_at = "queued", None, None
     enqueue("people.apply_import", run.id)

@@ -140,3 +140,20 @@ def test_the_waiting_file_is_read_through_one_function(app, db, hr):
         assert importing.read_upload(token, hr.id) == b"email,name\n"
         assert importing.read_upload(token, hr.id + 1) is None, "another person's upload is not theirs"
         assert importing.read_upload("../../etc/passwd", hr.id) is None
+
+
+def test_a_run_whose_job_was_lost_is_started_by_the_periodic_resume(app, client, db, hr, outbox, monkeypatch, frozen):
+    frozen(START)
+    login(client, hr)
+
+    def queue_down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(type(queue_of(app)), "enqueue_now", queue_down)
+    page = client.get(start_import(client, 5)).get_data(as_text=True)
+    monkeypatch.undo()
+    assert "Waiting for a worker to start it." in page and people_count(db) == 0
+    frozen(START + applying.STALE + timedelta(seconds=1))
+    queue_of(app).tasks["people.resume_imports"].call_local()
+    db.session.rollback()
+    assert db.session.scalar(select(ImportRun.status)) == "done" and people_count(db) == 5 and len(outbox) == 5
