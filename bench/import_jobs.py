@@ -115,7 +115,9 @@ def main() -> None:
         time.sleep(3)
         started = time.perf_counter()
         answer = subprocess.run([sys.executable, "-m", "bench.import_jobs", "--web", csv_path], env=env,
-                                capture_output=True, text=True, check=True)
+                                capture_output=True, text=True)
+        if answer.returncode:
+            raise SystemExit("the web process failed:\n" + answer.stderr[-3000:])
         figures = json.loads(answer.stdout.strip().splitlines()[-1])
         print(f"web process: preview {figures['preview_s']:.1f} s ({figures['preview_status']}), apply answered in "
               f"{figures['apply_s'] * 1000:.0f} ms ({figures['apply_status']}, run {figures['status_after_answer']}), "

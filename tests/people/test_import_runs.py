@@ -1,6 +1,7 @@
 """Applying an import is a job: chunks, progress HR can watch and leave, resumable, nobody invited twice."""
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import timedelta
 
@@ -157,3 +158,13 @@ def test_a_run_whose_job_was_lost_is_started_by_the_periodic_resume(app, client,
     queue_of(app).tasks["people.resume_imports"].call_local()
     db.session.rollback()
     assert db.session.scalar(select(ImportRun.status)) == "done" and people_count(db) == 5 and len(outbox) == 5
+
+
+def test_a_people_file_may_be_bigger_than_other_uploads(app, client, db, hr):
+    login(client, hr)
+    big = b"email,name\n" + b"x" * (5 * 1024 * 1024)
+    response = client.post("/people/import", data={"file": (io.BytesIO(big), "people.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422, "read and answered, not refused as too large"
+    elsewhere = client.post("/account/privacy", data={"x": "y" * (5 * 1024 * 1024)})
+    assert elsewhere.status_code == 413
