@@ -49,8 +49,12 @@ demo: db instance/demo_password
 	$(FLASK) content sync
 	$(FLASK) demo --initial-password "$$(cat instance/demo_password)"
 
+# The worker (background jobs and their scheduler, on the SQLite queue in instance/) runs beside
+# the web server; Ctrl-C stops both (the trap ends the worker however the server stops).
 run: demo
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT) with a background worker  (Ctrl-C stops both)"
+	@$(FLASK) worker --workers 2 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install lint

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -51,13 +52,15 @@ def free_port() -> int:
 def base_env(database_url: str, **overrides: str) -> dict[str, str]:
     """The environment of one deployment: everything the app reads comes from here."""
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("FLASK_", "DATABASE_URL", "RATELIMIT_", "SECRET_KEY", "MAIL_"))}
+           if not key.startswith(("FLASK_", "DATABASE_URL", "RATELIMIT_", "SECRET_KEY", "MAIL_", "QUEUE_"))}
     env.update({
         "FLASK_APP": "advocacy",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": database_url,
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "PYTHONUNBUFFERED": "1",
+        # Its own job queue, never the one of `make run` in instance/.
+        "QUEUE_URL": "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="adv-queue-"), "queue.sqlite3"),
     })
     env.update(overrides)
     return env

@@ -42,6 +42,9 @@ def make_config(url: str, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "MAIL_BACKEND": "memory",
+        # Jobs run the moment they are enqueued (after the commit), on a real queue storage: a test
+        # sees the mail of a request when the request returns. tests/test_jobs.py runs a worker.
+        "QUEUE_IMMEDIATE": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_URL": "http://advocacy.test",
@@ -65,7 +68,8 @@ class Client(FlaskClient):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     app = create_app(make_config(database_url(tmp_path_factory),
-                                 UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads"))))
+                                 UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
+                                 QUEUE_URL="sqlite:///" + str(tmp_path_factory.mktemp("queue") / "queue.sqlite3")))
     app.test_client_class = Client
     with app.app_context():
         _db.drop_all()

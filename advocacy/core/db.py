@@ -66,3 +66,16 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA busy_timeout = 10000")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+
+
+def insert_many_ignoring_conflicts(model, rows: list[dict], *returning) -> list[tuple]:
+    """One INSERT ... ON CONFLICT DO NOTHING for many rows (SQLite and PostgreSQL); returns the
+    `returning` columns of the rows that went in: the claims this caller won."""
+    if not rows:
+        return []
+    session = db.session
+    session.flush()
+    connection = session.connection()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model.__table__).values(rows).on_conflict_do_nothing().returning(*returning)
+    return [tuple(row) for row in connection.execute(statement).all()]

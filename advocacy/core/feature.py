@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from advocacy.core import blobs, display, fragments, health, i18n, logs, metrics, transaction, web
+from advocacy.core import blobs, display, fragments, health, i18n, jobs, logs, mail, metrics, transaction, web  # noqa: F401  (mail: its jobs)
 from advocacy.core.db import db
 from advocacy.core.demo import demo_command
 from advocacy.core.extensions import csrf, limiter, migrate
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     fragments.init_app(app)
     blobs.init_app(app)
     health.init_app(app)
+    jobs.init_app(app)
     app.cli.add_command(demo_command)
     app.cli.add_command(version_command)
 

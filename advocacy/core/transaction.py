@@ -45,6 +45,8 @@ def _note_statement_write(state) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the data is not stored yet
+        return
     callbacks = session.info.pop(_AFTER_COMMIT, [])
     session.info.pop(_WROTE, None)
     for callback in callbacks:
@@ -56,6 +58,8 @@ def _run_after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _drop_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # back to a savepoint: what came before it still commits
+        return
     session.info.pop(_AFTER_COMMIT, None)
     session.info.pop(_WROTE, None)
 

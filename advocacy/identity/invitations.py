@@ -16,8 +16,9 @@ def send_reset_link(user) -> None:
               render_template("auth/mail_reset.txt", user=user, link=link))
 
 
-def send_invitation(user) -> None:
-    raw = issue_token(user, "invite")
+def send_invitation(user, new: bool = False) -> None:
+    """new: the person was created in this transaction (no earlier link to stop)."""
+    raw = issue_token(user, "invite", first=new)
     link = absolute_url(url_for("auth.accept_invitation", token=raw))
     send_mail(user.email, _("You are invited to Advocacy"),
               render_template("auth/mail_invite.txt", user=user, link=link,
@@ -27,5 +28,5 @@ def send_invitation(user) -> None:
 def invite_people(users) -> int:
     """An invitation for each of these new people, all in the caller's transaction."""
     for user in users:
-        send_invitation(user)
+        send_invitation(user, new=True)
     return len(users)

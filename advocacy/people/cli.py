@@ -1,14 +1,18 @@
-"""flask people import FILE: import people from CSV, checked whole before anything changes."""
+"""flask people import FILE: import people from CSV, checked whole before anything changes;
+flask users reinvite: invite again everyone who never accepted their invitation."""
 from __future__ import annotations
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from advocacy.core.clock import utcnow
 from advocacy.core.people_rules import ALL_ROLES
 from advocacy.core.transaction import unit_of_work
+from advocacy.identity.cli import users_cli
 from advocacy.identity.invitations import invite_people
 from advocacy.people.importing import apply_import, check_import, deactivate_leavers, people_not_in
+from advocacy.people.reinvite import count_waiting, start_reinvite
 
 people_cli = AppGroup("people", help="Import people from CSV.")
 
@@ -57,3 +61,15 @@ def import_people(file, dry_run, deactivate_missing=False):
         invited = invite_people(new_users)
         deactivated = deactivate_leavers(leavers, f"flask people import {file}: not in the file")
     click.echo(f"Imported. {invited} invitation(s) sent." + (f" {deactivated} deactivated." if leavers else ""))
+
+
+@users_cli.command("reinvite")
+@click.option("--dry-run", is_flag=True, help="Say how many would be invited; send nothing.")
+def reinvite_command(dry_run):
+    """Invite again everyone who never accepted their invitation (a job: the worker sends them)."""
+    if dry_run:
+        click.echo(f"{count_waiting(utcnow())} people have not accepted their invitation; nothing was sent.")
+        return
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), unit_of_work():
+        count = start_reinvite(None)
+    click.echo(f"Re-inviting {count} people; the worker sends the invitations.")

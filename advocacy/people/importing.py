@@ -53,17 +53,26 @@ class CheckedImport:
         return not self.parsed.problems
 
 
-def known_people() -> dict[str, Known]:
-    """Everyone with an e-mail address, as plain values (two queries, whatever the size)."""
+def known_people(emails: set[str] | None = None) -> dict[str, Known]:
+    """Everyone with an e-mail address (or these addresses only), as plain values (two queries,
+    whatever the size; a few more for a long list of addresses)."""
     manager = aliased(User)
-    rows = db.session.execute(
-        select(User.id, User.email, User.name, Department.name, manager.email, User.start_date)
-        .outerjoin(Department, User.department_id == Department.id)
-        .outerjoin(manager, User.manager_id == manager.id)
-        .where(User.email.is_not(None))
-    ).all()
+    query = (select(User.id, User.email, User.name, Department.name, manager.email, User.start_date)
+             .outerjoin(Department, User.department_id == Department.id)
+             .outerjoin(manager, User.manager_id == manager.id)
+             .where(User.email.is_not(None)))
+    if emails is None:
+        rows = db.session.execute(query).all()
+        role_rows = db.session.execute(select(UserRole.user_id, UserRole.role)).all()
+    else:
+        rows, role_rows = [], []
+        for chunk in chunks(sorted(emails), 500):
+            found = db.session.execute(query.where(User.email.in_(chunk))).all()
+            rows += found
+            role_rows += db.session.execute(select(UserRole.user_id, UserRole.role)
+                                            .where(UserRole.user_id.in_([row[0] for row in found]))).all()
     roles: dict[int, set[str]] = {}
-    for user_id, role in db.session.execute(select(UserRole.user_id, UserRole.role)):
+    for user_id, role in role_rows:
         roles.setdefault(user_id, set()).add(role)
     return {email: Known(email, name, department, manager_email, start, frozenset(roles.get(uid, {"employee"})))
             for uid, email, name, department, manager_email, start in rows if email is not None}
@@ -131,11 +140,13 @@ def deactivate_leavers(leavers: list[User], source: str) -> int:
 
 
 def update_person(user: User, row: PersonRow, departments, users, grantable: frozenset[str],
-                  actor: User | None, source: str) -> None:
+                  actor: User | None, source: str, managers_later: bool = False) -> None:
+    """Write the row onto the person. managers_later: a manager not in `users` yet is linked by a
+    later pass (the background import works in chunks)."""
     user.name = row.name
     if "department" in row.given:
         user.department = departments.get(row.department) if row.department else None
-    if "manager_email" in row.given:
+    if "manager_email" in row.given and not (managers_later and row.manager_email not in users):
         user.manager = users[row.manager_email] if row.manager_email else None
     if "start_date" in row.given:
         user.start_date = row.start_date

@@ -1,19 +1,18 @@
 """People: CSV import (upload, preview, apply), the HR people list and erasure, and each
 person's own privacy page (download my data, leaderboard and digest choices)."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
+from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, User, get_organisation
 from advocacy.core.pagination import page_number, query_id
 from advocacy.core.privacy import erase_person, export_as_json
 from advocacy.identity.guards import role_required
-from advocacy.identity.invitations import invite_people
 from advocacy.identity.roles import roles_actor_may_grant
+from advocacy.people import applying, privacy, reinvite
 from advocacy.people import importing as imports
-from advocacy.people import privacy
 from advocacy.people.forms import ImportApplyForm, ImportUploadForm, PrivacyForm
 
 bp = Blueprint("people", __name__)
@@ -59,23 +58,59 @@ def import_apply():
         flash(_("People changed since your preview. Check the new preview, then apply."), "warning")
         form.fingerprint.data = fingerprint
         return render_template("people/import_preview.html", checked=checked, form=form, leavers=leavers), 409
-    try:
-        with db.session.begin_nested():  # a savepoint: a clash leaves the rest of the request intact
-            new_users = imports.apply_import(checked, grantable=grantable, actor=current_user._get_current_object(),
-                                             source="upload")
-            deactivated = imports.deactivate_leavers(leavers, "import: not in the file")
-    except IntegrityError:  # someone added the same people at this very moment
-        flash(_("Someone changed people at the same moment. Upload the file again to see what is left to do."),
-              "error")
-        return redirect(url_for("people.import_upload"))
-    imports.discard_upload(form.token.data, current_user.id)
-    invited = invite_people(new_users)
-    flash(_("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged. Invitations sent: %(sent)d.",
-            new=len(checked.plan.new), changed=len(checked.plan.changed), unchanged=len(checked.plan.unchanged),
-            sent=invited), "success")
     if leavers:
+        deactivated = imports.deactivate_leavers(leavers, "import: not in the file")
         flash(_("Deactivated: %(n)d people who were not in the file.", n=deactivated), "success")
-    return redirect(url_for("people.directory"))
+    run = applying.start_run(form.token.data, current_user.id, len(checked.parsed.rows))
+    return redirect(url_for("people.import_run", run_id=run.id), code=303)
+
+
+@bp.get("/people/import/runs")
+@role_required("hr")
+def import_runs():
+    return render_template("people/import_runs.html", runs=applying.recent_runs(current_user.id))
+
+
+@bp.get("/people/import/runs/<int:run_id>")
+@role_required("hr")
+def import_run(run_id):
+    run = applying.run_of(run_id, current_user.id)
+    if run is None:
+        abort(404)
+    return render_template("people/import_run.html", run=run)
+
+
+@bp.get("/people/import/runs/<int:run_id>/status")
+@role_required("hr")
+def import_run_status(run_id):
+    run = applying.run_of(run_id, current_user.id)
+    if run is None:
+        abort(404)
+    return jsonify(run.as_json())
+
+
+@bp.post("/people/import/runs/<int:run_id>/resume")
+@role_required("hr")
+def import_run_resume(run_id):
+    run = applying.run_of(run_id, current_user.id)
+    if run is None:
+        abort(404)
+    if applying.resume(run):
+        flash(_("The import goes on where it stopped."), "success")
+    else:
+        flash(_("This import is not stopped: there is nothing to resume."), "info")
+    return redirect(url_for("people.import_run", run_id=run.id), code=303)
+
+
+@bp.route("/people/reinvite", methods=["GET", "POST"])
+@role_required("hr")
+def reinvite_waiting():
+    if request.method == "POST":  # CSRFProtect has checked the token
+        count = reinvite.start_reinvite(current_user.id)
+        flash(_("Invitations go out again to %(n)d people who have not accepted theirs.", n=count), "success")
+        return redirect(url_for("people.directory"), code=303)
+    return render_template("people/reinvite.html", waiting=reinvite.count_waiting(utcnow()),
+                           recent_minutes=int(reinvite.RECENT.total_seconds() // 60))
 
 
 @bp.get("/people/import/template.csv")

@@ -19,15 +19,16 @@ from sqlalchemy.orm import selectinload
 
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
-from advocacy.core.mail import absolute_url, build_message
+from advocacy.core.mail import absolute_url, send_mail
 from advocacy.core.organisation import User
+from advocacy.core.transaction import unit_of_work
 from advocacy.feed.models import Post
 from advocacy.feed.visibility import reaches
 from advocacy.learning.models.progress import PolicyAcknowledgement
 from advocacy.learning.models.quizzes import Certification
 from advocacy.learning.policy import current_policy
 from advocacy.reports.models import ReminderLog
-from advocacy.reports.reminders import send_once, week_of
+from advocacy.reports.reminders import CHUNK, Reminder, claim, week_of
 
 SALT = "digest-unsubscribe"
 FIRST_WINDOW = timedelta(days=7)
@@ -123,14 +124,17 @@ def digests_due(now: datetime) -> list[Recipient]:
 
 
 def send_digests(recipients: list[Recipient], now: datetime) -> tuple[int, list[str]]:
-    sent, failed = 0, []
-    for recipient in recipients:
-        claim = ReminderLog(user_id=recipient.id, kind="digest", subject="weekly", period=week_of(now), sent_at=now)
-        outcome = send_once([claim], lambda recipient=recipient: digest_mail(recipient))
-        sent += outcome == "sent"
-        if outcome == "failed":
-            failed.append(recipient.email)
-    return sent, failed
+    """Claim and queue each recipient's digest, CHUNK per transaction; (queued, failed: none here)."""
+    sent = 0
+    for start in range(0, len(recipients), CHUNK):
+        chunk = recipients[start:start + CHUNK]
+        with unit_of_work():
+            won = claim([(r.id, Reminder(r.id, "digest", "weekly", week_of(now))) for r in chunk], now)
+            for recipient in chunk:
+                if (recipient.id, "digest", "weekly", week_of(now)) in won:
+                    digest_mail(recipient)
+                    sent += 1
+    return sent, []
 
 
 def digest_mail(recipient: Recipient):
@@ -141,5 +145,5 @@ def digest_mail(recipient: Recipient):
             _("New to share this week: %(title)s", title=posts[0][0])
         body = render_template("reports/mail_digest.txt", recipient=recipient, posts=posts, unsubscribe=link)
     headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    return build_message(recipient.email, subject, body, headers=headers)
+    send_mail(recipient.email, subject, body, headers=headers, lang=recipient.language or "en")
 

@@ -3,9 +3,10 @@ in 7 days, and a current policy not yet acknowledged.
 
 Each reminder has a key (person, kind, subject, period). The period is its interval: overdue and
 policy reminders repeat weekly (an ISO week such as 2026-W10); an expiry reminder goes once per
-expiry date. A ReminderLog row with that key is inserted and committed (the claim), then the mail
-is sent: the unique key stops a second run (even one running at the same moment) and a failed
-send withdraws the claim so the next run tries again.
+expiry date. A ReminderLog row with that key (the claim) and the mail in the outbox are written in
+one transaction: the unique key stops a second run (even one running at the same moment, or a
+second host's scheduler), and once committed the mail cannot be lost: the outbox retries it until
+the mail server takes it (core/mail.py). People are claimed in chunks, each its own transaction.
 """
 from __future__ import annotations
 
@@ -17,10 +18,9 @@ from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 
-from advocacy.core.db import db
-from advocacy.core.mail import absolute_url, build_message, deliver_now
+from advocacy.core.db import db, insert_many_ignoring_conflicts
+from advocacy.core.mail import absolute_url, send_mail
 from advocacy.core.organisation import User
 from advocacy.core.settings import organisation_settings
 from advocacy.core.transaction import unit_of_work
@@ -109,51 +109,52 @@ def reminders_due(now: datetime) -> list[Person]:
             by_person[reminder.user_id].append(reminder)
     if not by_person:
         return []
-    people = db.session.execute(select(User.id, User.email, User.name, User.language)
-                                .where(User.id.in_(by_person))).all()
+    ids = sorted(by_person)
+    people: list = []
+    for start in range(0, len(ids), 1000):  # IN lists within every database's parameter limit (100,000 people)
+        people += db.session.execute(select(User.id, User.email, User.name, User.language)
+                                     .where(User.id.in_(ids[start:start + 1000]))).all()
     return sorted((Person(p.id, p.email, p.name, p.language, by_person[p.id]) for p in people),
                   key=lambda p: p.email)
 
 
-def send_once(claims: list[ReminderLog], make_message) -> str:
-    """Claim the log rows, commit the claim, then send: "sent", "taken" (another run claimed them
-    first: it sends, we do not) or "failed" (the mail did not go; the claim is withdrawn so a later
-    run retries). The mail leaves only after the commit that claimed it."""
-    try:
-        with unit_of_work():
-            db.session.add_all(claims)
-    except IntegrityError:
-        return "taken"
-    try:
-        deliver_now([make_message()])
-    except OSError:
-        with unit_of_work():
-            for claim in claims:
-                db.session.delete(claim)
-        return "failed"
-    return "sent"
+CHUNK = 200
+
+
+def claim(reminders: list[tuple[int, Reminder]], now: datetime) -> set[tuple]:
+    """Insert a ReminderLog row per (person id, reminder) in one statement; returns the keys this run
+    won. A key another run holds already is skipped: that run sends it (it commits its mail with it)."""
+    rows = [dict(user_id=user_id, kind=r.kind, subject=r.subject, period=r.period, sent_at=now)
+            for user_id, r in reminders]
+    table = ReminderLog.__table__.c
+    return set(insert_many_ignoring_conflicts(ReminderLog, rows, table.user_id, table.kind, table.subject,
+                                              table.period))
 
 
 def send_reminders(people: list[Person], now: datetime) -> tuple[int, list[str]]:
-    """Send each person one mail with their reminders. Returns (mails sent, addresses that failed)."""
-    sent, failed = 0, []
-    for person in people:
-        claims = [ReminderLog(user_id=person.id, kind=r.kind, subject=r.subject, period=r.period, sent_at=now)
-                  for r in person.reminders]
-        outcome = send_once(claims, lambda person=person: reminder_mail(person))
-        sent += outcome == "sent"
-        if outcome == "failed":
-            failed.append(person.email)
-    return sent, failed
+    """Claim and queue each person one mail with their reminders, CHUNK people per transaction (the
+    claims and the mails in the outbox commit together). Returns (mails queued, addresses that
+    failed): a mail in the outbox is retried until it goes, so none fail here."""
+    sent = 0
+    for start in range(0, len(people), CHUNK):
+        chunk = people[start:start + CHUNK]
+        with unit_of_work():
+            won = claim([(person.id, r) for person in chunk for r in person.reminders], now)
+            for person in chunk:
+                mine = [r for r in person.reminders if (person.id, r.kind, r.subject, r.period) in won]
+                if mine:
+                    reminder_mail(Person(person.id, person.email, person.name, person.language, mine))
+                    sent += 1
+    return sent, []
 
 
-def reminder_mail(person: Person):
+def reminder_mail(person: Person) -> None:
     with force_locale(person.language or "en"):
         subject = _("Advocacy: a reminder") if len(person.reminders) == 1 else _("Advocacy: %(n)d reminders",
                                                                                   n=len(person.reminders))
         body = render_template("reports/mail_reminders.txt", person=person, reminders=person.reminders,
                                learn_url=absolute_url(url_for("courses.home")))
-    return build_message(person.email, subject, body)
+        send_mail(person.email, subject, body, lang=person.language or "en")
 
 
 def describe(reminder: Reminder) -> str:

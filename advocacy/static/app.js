@@ -101,3 +101,35 @@ document.addEventListener("click", function (event) {
                                 function () {});
   });
 })();
+
+/* == people: an import applying in the background == */
+// The page refreshes itself without JavaScript (<noscript> meta refresh); with it, it asks the
+// status endpoint every second and updates the bar and the counts in place.
+(function () {
+  var box = document.querySelector("[data-import-run]");
+  if (!box) { return; }
+  var url = box.getAttribute("data-import-run");
+  var bar = box.querySelector("progress");
+  var set = function (name, text) {
+    var field = box.querySelector('[data-field="' + name + '"]');
+    if (field) { field.textContent = text; }
+  };
+  var poll = function () {
+    fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+      .then(function (response) { return response.json(); })
+      .then(function (run) {
+        bar.max = run.total || 1;
+        bar.value = run.done;
+        ["done", "created", "updated", "invited"].forEach(function (name) {
+          set(name, run[name].toLocaleString(document.documentElement.lang));
+        });
+        if (run.finished) {
+          window.location.reload();  // the server's page says how it ended, in the reader's language
+        } else {
+          window.setTimeout(poll, 1000);
+        }
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
+  };
+  if (!box.hasAttribute("data-finished")) { window.setTimeout(poll, 1000); }
+})();

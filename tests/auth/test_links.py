@@ -9,7 +9,7 @@ from ..factories import create_user
 
 
 def link_path(message) -> str:
-    return re.search(r"http://advocacy\.test(/\S+)", message.get_content()).group(1)
+    return re.search(r"http://advocacy\.test(/\S+)", message.get_body(("plain",)).get_content()).group(1)
 
 
 def invite(app, db, outbox):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,9 +64,16 @@ def live_app(tmp_path_factory) -> LiveApp:
     log = RESULTS / "e2e-server.log"
     log.unlink(missing_ok=True)
     server = Server(env, workers=2, threads=4, log_path=log).start()
+    # The background worker beside gunicorn, as `make run` and the systemd units start it.
+    worker_log = open(RESULTS / "e2e-worker.log", "w")
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "worker", "--workers", "2"], env=env,
+                              stdout=worker_log, stderr=subprocess.STDOUT)
     try:
         yield LiveApp(server.url, prepared.password, server, prepared.notes)
     finally:
+        worker.terminate()
+        worker.wait(30)
+        worker_log.close()
         server.stop()
 
 

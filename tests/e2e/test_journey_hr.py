@@ -39,7 +39,10 @@ def test_hr_imports_people_sees_them_on_the_dashboard_and_exports(open_context, 
     assert all(email in new for email in emails), "the preview lists every new person"
     assert query(live_app, "SELECT count(*) FROM user WHERE email LIKE ?", f"import-{tag}-%")[0][0] == 0
     page.get_by_role("button", name="Apply the import").click()
-    assert page.get_by_text("Imported: 20 new, 0 changed, 0 unchanged.").is_visible()
+    assert page.locator("main progress").count() == 1, "HR lands on the progress page"
+    page.get_by_text("Done.").wait_for(timeout=30_000)  # the worker applied it; the page followed live
+    assert page.locator("[data-field=created]").inner_text() == "20"
+    assert page.locator("[data-field=invited]").inner_text() == "20"
     assert query(live_app, "SELECT count(*) FROM user WHERE email LIKE ?", f"import-{tag}-%")[0][0] == 20
 
     page.goto("/hr")

@@ -74,7 +74,7 @@ def test_readiness_names_the_store_without_its_address(redis_down):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json["failed"] == ["rate_limit_store"]
-    assert response.json["checks"] == {"database": "ok", "rate_limit_store": "unavailable"}
+    assert response.json["checks"] == {"database": "ok", "rate_limit_store": "unavailable", "job_queue": "ok"}
     assert url.split("//")[1].encode() not in response.data
 
 
@@ -100,7 +100,7 @@ def test_with_redis_up_signing_in_works_and_the_instance_is_ready(redis_up):
         db.session.commit()
     client = redis_up.test_client()
     assert client.get("/login").status_code == 200
-    assert client.get("/readyz").json == {"status": "ok", "checks": {"database": "ok", "rate_limit_store": "ok"}}
+    assert client.get("/readyz").json == {"status": "ok", "checks": {"database": "ok", "rate_limit_store": "ok", "job_queue": "ok"}}
     response = client.post("/login", data={"email": "ops-redis@example.com", "password": PASSWORD})
     assert response.status_code == 302
 

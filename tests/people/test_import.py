@@ -51,7 +51,10 @@ def test_hr_imports_200_people_with_a_preview_then_everyone_is_invited(client, d
     assert people_count(db) == 0, "the preview changes nothing"
 
     response = client.post("/people/import/apply", data=apply_fields(html))
-    assert response.status_code == 302
+    assert response.status_code == 303 and "/people/import/runs/" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Done." in page and '<progress id="import-progress" max="200" value="200">' in page
+    assert 'http-equiv="refresh"' not in page, "a finished run stops refreshing"
     assert people_count(db) == 200
     ten = db.session.scalar(select(User).where(User.email == "person010@example.com"))
     assert ten.department.name == "Sales" and ten.manager.email == "person000@example.com"
@@ -60,7 +63,7 @@ def test_hr_imports_200_people_with_a_preview_then_everyone_is_invited(client, d
     assert db.session.scalar(select(func.count(Department.id))) == 5
     invited = {m["To"] for m in outbox}
     assert len(outbox) == 200 and "person199@example.com" in invited
-    assert "/invite/" in outbox[0].get_content()
+    assert "/invite/" in outbox[0].get_body(("plain",)).get_content()
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "people.import"))
     assert entry.actor_id == hr.id and "200 new" in entry.detail
 
@@ -185,7 +188,7 @@ def test_odd_files_get_a_plain_answer(client, db, hr, data, words):
     assert response.status_code == 422 and words in response.get_data(as_text=True)
 
 
-def test_a_simultaneous_import_of_the_same_people_fails_cleanly(client, db, hr, outbox, monkeypatch):
+def test_a_simultaneous_import_of_the_same_people_stops_cleanly_and_resumes(client, db, hr, outbox, monkeypatch):
     from advocacy.people import importing as imports
 
     login(client, hr)
@@ -194,7 +197,13 @@ def test_a_simultaneous_import_of_the_same_people_fails_cleanly(client, db, hr, 
     create_user("person003@example.com", "Person 3 (added by someone else just now)")
     db.session.commit()
     # the other import commits between our final check and our insert
-    monkeypatch.setattr(imports, "known_people", lambda: {})
+    monkeypatch.setattr(imports, "known_people", lambda emails=None: {})
     response = client.post("/people/import/apply", data=fields, follow_redirects=True)
-    assert "Someone changed people at the same moment" in response.get_data(as_text=True)
-    assert people_count(db) == 1 and outbox == []
+    page = response.get_data(as_text=True)
+    assert "Stopped." in page and "stopped after 0 of 5 rows because of an error" in page
+    assert people_count(db) == 1 and outbox == [], "the chunk was rolled back whole"
+    monkeypatch.undo()
+    run_path = response.request.path
+    resumed = client.post(run_path + "/resume", follow_redirects=True).get_data(as_text=True)
+    assert "Done." in resumed and people_count(db) == 5
+    assert sorted(m["To"] for m in outbox) == [f"person00{i}@example.com" for i in (0, 1, 2, 4)]

@@ -16,7 +16,7 @@ class Collector:
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=default_policy)
         self.messages.append({"to": list(envelope.rcpt_tos), "message": message,
-                              "subject": str(message["Subject"]), "body": message.get_content()})
+                              "subject": str(message["Subject"]), "body": message.get_body(("plain",)).get_content()})
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[dict]:

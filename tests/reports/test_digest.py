@@ -57,13 +57,13 @@ def test_the_digest_goes_to_certified_people_with_only_posts_their_feed_shows(ap
     link = "http://advocacy.test" + unsubscribe_path(mail["body"])
     assert str(mail["message"]["List-Unsubscribe"]).strip() == f"<{link}>"
     assert mail["message"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert "Sent 0" in run(app).output and len(smtp.messages) == 1, "once a week"
+    assert "Queued 0" in run(app).output and len(smtp.messages) == 1, "once a week"
 
 
 def test_next_week_brings_only_what_went_live_since(app, digest_world, smtp, frozen):
     run(app)
     frozen(START + timedelta(days=7))
-    assert "Sent 0" in run(app).output, "nothing new, no mail"
+    assert "Queued 0" in run(app).output, "nothing new, no mail"
     create_live_post(digest_world["marketing"], digest_world["reviewer"], title="Summer event",
                      publish_at=START + timedelta(days=5))
     _db.session.commit()
@@ -76,10 +76,10 @@ def test_next_week_brings_only_what_went_live_since(app, digest_world, smtp, fro
 def test_a_policy_not_acknowledged_means_no_digest_yet(app, digest_world, smtp):
     policy = create_policy(1)
     _db.session.commit()
-    assert "Sent 0" in run(app).output, "the feed stays closed until the policy is acknowledged"
+    assert "Queued 0" in run(app).output, "the feed stays closed until the policy is acknowledged"
     acknowledge(digest_world["employee"], policy)
     _db.session.commit()
-    assert "Sent 1" in run(app).output
+    assert "Queued 1" in run(app).output
 
 
 def test_unsubscribing_takes_one_click_without_login_and_a_get_changes_nothing(app, client, digest_world, smtp):
