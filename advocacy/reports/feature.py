@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from advocacy.core.privacy import add_personal_data, rows_as_dicts
 from advocacy.core.web import add_nav_item
 from advocacy.learning.goals import add_measure
-from advocacy.reports import analytics_routes, privacy_routes  # noqa: F401  (their routes join the reports blueprint)
+from advocacy.reports import analytics_routes, calendar, privacy_routes  # noqa: F401  (their routes join the reports blueprint)
 from advocacy.reports.cli import digest_cli, reminders_cli
 from advocacy.reports.measures import active_advocates_last_30_days
 from advocacy.reports.models import ReminderLog
