@@ -75,5 +75,5 @@ def department_calendar(department_id):
 @bp.get("/team/calendar.ics")
 @role_required("manager")
 def team_calendar():
-    user: User = current_user  # type: ignore[assignment]
+    user: User = current_user
     return group_feed(_("Training dates: team of %(name)s", name=user.name), f"team{user.id}", Scope(within=user.id))

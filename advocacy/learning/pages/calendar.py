@@ -8,8 +8,13 @@ from flask_login import current_user, login_required
 
 from advocacy.core.clock import utcnow
 from advocacy.core.i18n import LANGUAGES, REFERENCE_LANGUAGE
-from advocacy.learning.services.calendar import (address_made_at, own_feed, person_for_token, renew_address,
-                                                 subscription_url)
+from advocacy.learning.services.calendar import (
+    address_made_at,
+    own_feed,
+    person_for_token,
+    renew_address,
+    subscription_url,
+)
 
 bp = Blueprint("calendar", __name__)
 
