@@ -64,7 +64,7 @@ def group_feed(name: str, view: str, scope: Scope) -> Response:
 
 @bp.get("/hr/departments/<int:department_id>/calendar.ics")
 @role_required("hr", "admin")
-def department_calendar(department_id):
+def department_calendar(department_id: int) -> Response:
     department = db.session.get(Department, department_id)
     if department is None:
         abort(404)
@@ -74,6 +74,6 @@ def department_calendar(department_id):
 
 @bp.get("/team/calendar.ics")
 @role_required("manager")
-def team_calendar():
+def team_calendar() -> Response:
     user: User = current_user
     return group_feed(_("Training dates: team of %(name)s", name=user.name), f"team{user.id}", Scope(within=user.id))
