@@ -11,6 +11,7 @@ from advocacy.learning.banks.cli import quiz_cli
 from advocacy.learning.curriculum.cli import content_cli
 from advocacy.learning.goals import add_measure, count_certified
 from advocacy.learning.pages import goals, policy, tiers  # noqa: F401  (their routes join the courses blueprint)
+from advocacy.learning.pages.calendar import bp as calendar
 from advocacy.learning.pages.lessons import bp as courses
 from advocacy.learning.pages.quizzes import bp as quizzes
 
@@ -18,6 +19,7 @@ from advocacy.learning.pages.quizzes import bp as quizzes
 def init_app(app: Flask) -> None:
     app.register_blueprint(courses)
     app.register_blueprint(quizzes)
+    app.register_blueprint(calendar)
     app.cli.add_command(content_cli)
     app.cli.add_command(quiz_cli)
     add_nav_item(app, 10, "employee", "courses.home", _l("Learn"))

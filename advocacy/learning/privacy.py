@@ -10,6 +10,7 @@ from advocacy.core.privacy import add_eraser, add_personal_data, plain, rows_as_
 from advocacy.learning.models.courses import Course, Lesson
 from advocacy.learning.models.progress import DueDate, LessonProgress, PolicyAcknowledgement, TierGrant
 from advocacy.learning.models.quizzes import Attempt, Certification
+from advocacy.learning.services.calendar import forget_address
 
 
 def learning_data(user) -> dict:
@@ -41,6 +42,7 @@ def erase_learning_text(person) -> None:
     db.session.execute(update(TierGrant).where(TierGrant.user_id == person.id).values(note=""))
     # What the person answered (short answers are free text); score and pass/fail stay.
     db.session.execute(update(Attempt).where(Attempt.user_id == person.id).values(results=None))
+    forget_address(person.id)  # the secret calendar address
 
 
 def init_app(app: Flask) -> None:

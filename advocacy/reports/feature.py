@@ -10,6 +10,7 @@ from advocacy.core.web import add_nav_item
 from advocacy.learning.goals import add_measure
 from advocacy.reports import (  # noqa: F401  (their routes join the reports blueprint)
     analytics_routes,
+    calendar,
     privacy_routes,
     schedule,
 )
