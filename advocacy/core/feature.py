@@ -9,7 +9,20 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from advocacy.core import blobs, display, fragments, health, i18n, jobs, logs, mail, metrics, transaction, web  # noqa: F401  (mail: its jobs)
+from advocacy.core import (  # noqa: F401  (mail: its jobs)
+    blobs,
+    display,
+    fragments,
+    health,
+    i18n,
+    jobs,
+    logs,
+    mail,
+    metrics,
+    pagination,
+    transaction,
+    web,
+)
 from advocacy.core.db import db
 from advocacy.core.demo import demo_command
 from advocacy.core.extensions import csrf, limiter, migrate
@@ -18,6 +31,8 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def init_app(app: Flask) -> None:
+    # Before any feature adds a route: every <int:...> in a path is bounded (core/pagination.py).
+    app.url_map.converters["int"] = pagination.BoundedIntConverter
     # First registered, so it runs last of all after_request hooks: nothing after the commit needs
     # the (then expired) objects of the request.
     transaction.init_app(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from advocacy.core.db import db
 
@@ -41,3 +42,11 @@ def query_id(name: str) -> int | None:
     """An id from the query string (None when absent, not a number or out of range)."""
     value = request.args.get(name, type=int)
     return value if value is not None and 1 <= value <= MAX_ID else None
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in a route, up to MAX_ID: a larger number in the path is simply not found (404)
+    instead of overflowing a PostgreSQL integer (a 500)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

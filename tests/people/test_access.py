@@ -36,7 +36,9 @@ ACCESS = [
     Row("GET", "/admin/roles?page=99999999999999999999", rule="/admin/roles", admin=200),
     Row("GET", lambda w: f"/admin/roles/{w['other_employee'].id}", rule="/admin/roles/<int:person_id>",
         **ADMIN_ONLY),
-    Row("GET", "/admin/roles/99999999999", rule="/admin/roles/<int:person_id>", admin=404, hr=403),
+    # An id beyond any integer column matches no route: not found for everyone, never a 500.
+    Row("GET", "/admin/roles/99999999999", rule="/admin/roles/<int:person_id>", anon=404, admin=404, hr=404,
+        employee=404),
     Row("POST", lambda w: f"/admin/roles/{w['other_employee'].id}", rule="/admin/roles/<int:person_id>",
         data={"roles": "manager"}, admin=302, **NOT_ADMIN),
     Row("POST", lambda w: f"/admin/roles/{w['other_employee'].id}", rule="/admin/roles/<int:person_id>",
