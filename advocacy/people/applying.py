@@ -23,7 +23,7 @@ from advocacy.core.jobs import crontab, day_of, enqueue, job, periodic, run_once
 from advocacy.core.organisation import User
 from advocacy.core.people_rules import HR_GRANTS
 from advocacy.identity.invitations import send_invitation
-from advocacy.identity.roles import record_role_change, roles_actor_may_grant
+from advocacy.identity.roles import roles_actor_may_grant
 from advocacy.people import importing
 from advocacy.people.csv_check import PersonRow, plan_import, read_people_csv
 from advocacy.people.models import ImportRun
@@ -104,31 +104,13 @@ def apply_chunk(run: ImportRun, chunk: list[PersonRow]) -> None:
                          .execution_options(synchronize_session=False))
     if not moved:
         raise Moved()
-    emails = {row.email for row in chunk}
-    managers = {row.manager_email for row in chunk if row.manager_email}
-    known = importing.known_people(emails)
+    known = importing.known_people({row.email for row in chunk})
     # The request checked the file against what the importer may grant (check_grants); the job
     # applies the same rule, with the importer's rights as they are now.
     actor = db.session.get(User, run.user_id) if run.user_id is not None else None
     grantable = roles_actor_may_grant(actor) if actor is not None else HR_GRANTS
     plan = plan_import(chunk, known, grantable=grantable)
-    changing = plan.new + [row for row, _ in plan.changed]
-    departments = importing.departments_by_name({row.department for row in changing if row.department})
-    users = importing.users_by_email(emails | managers)
-    new_users = []
-    for row in plan.new:
-        user = User(email=row.email, name=row.name)
-        user.set_roles(row.roles)
-        db.session.add(user)
-        users[row.email] = user
-        new_users.append(user)
-    for row in changing:
-        importing.update_person(users[row.email], row, departments, users, grantable, actor, "upload",
-                                managers_later=True)
-    db.session.flush()
-    for user in new_users:
-        if user.roles != {"employee"}:
-            record_role_change(user, frozenset(), actor, "import upload")
+    new_users = importing.write_plan(plan, grantable=grantable, actor=actor, source="upload", managers_later=True)
     for user in new_users:
         send_invitation(user, new=True)
     db.session.execute(update(ImportRun).where(ImportRun.id == run.id).values(

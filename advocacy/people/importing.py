@@ -97,6 +97,18 @@ def apply_import(checked: CheckedImport, *, grantable: frozenset[str], actor: Us
                  source: str) -> list[User]:
     """Write the plan (the caller commits). Returns the new people, to invite after the commit."""
     plan = checked.plan
+    new_users = write_plan(plan, grantable=grantable, actor=actor, source=source)
+    record("people.import", f"{source}: {len(plan.new)} new, {len(plan.changed)} changed, "
+                            f"{len(plan.unchanged)} unchanged")
+    return new_users
+
+
+def write_plan(plan: Plan, *, grantable: frozenset[str], actor: User | None, source: str,
+               managers_later: bool = False) -> list[User]:
+    """Create the plan's new people and write its changes, with their departments and managers
+    and an audit entry for every role given; flushes. Returns the new people. managers_later: a
+    manager not among these rows or the people stored already is linked by a later pass (the
+    background import writes a file in chunks)."""
     rows = plan.new + [row for row, _ in plan.changed]
     departments = departments_by_name({row.department for row in rows if row.department})
     users = users_by_email({row.email for row in rows} | {row.manager_email for row in rows if row.manager_email})
@@ -108,13 +120,11 @@ def apply_import(checked: CheckedImport, *, grantable: frozenset[str], actor: Us
         users[row.email] = user
         new_users.append(user)
     for row in rows:
-        update_person(users[row.email], row, departments, users, grantable, actor, source)
+        update_person(users[row.email], row, departments, users, grantable, actor, source, managers_later)
     db.session.flush()
     for user in new_users:
         if user.roles != {"employee"}:
             record_role_change(user, frozenset(), actor, source)
-    record("people.import", f"{source}: {len(plan.new)} new, {len(plan.changed)} changed, "
-                            f"{len(plan.unchanged)} unchanged")
     return new_users
 
 

@@ -71,30 +71,32 @@ def import_runs():
     return render_template("people/import_runs.html", runs=applying.recent_runs(current_user.id))
 
 
-@bp.get("/people/import/runs/<int:run_id>")
-@role_required("hr")
-def import_run(run_id):
+def own_run_or_404(run_id: int):
+    """One of this HR person's own import runs; anyone else's, or none, is not found."""
     run = applying.run_of(run_id, current_user.id)
     if run is None:
         abort(404)
+    return run
+
+
+@bp.get("/people/import/runs/<int:run_id>")
+@role_required("hr")
+def import_run(run_id):
+    run = own_run_or_404(run_id)
     return render_template("people/import_run.html", run=run)
 
 
 @bp.get("/people/import/runs/<int:run_id>/status")
 @role_required("hr")
 def import_run_status(run_id):
-    run = applying.run_of(run_id, current_user.id)
-    if run is None:
-        abort(404)
+    run = own_run_or_404(run_id)
     return jsonify(run.as_json())
 
 
 @bp.post("/people/import/runs/<int:run_id>/resume")
 @role_required("hr")
 def import_run_resume(run_id):
-    run = applying.run_of(run_id, current_user.id)
-    if run is None:
-        abort(404)
+    run = own_run_or_404(run_id)
     if applying.resume(run):
         flash(_("The import goes on where it stopped."), "success")
     else:
