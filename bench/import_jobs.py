@@ -33,7 +33,7 @@ from advocacy import create_app
 from advocacy.core.db import db
 from advocacy.core.directory import create_user
 from advocacy.people.models import ImportRun
-from bench.mail_queue import Counting, scratch_postgres
+from bench.mail_queue import Counting, scratch_postgres, start_workers, stop_workers
 from bench.mail_throughput import free_port
 
 
@@ -109,10 +109,7 @@ def main() -> None:
         print(f"{options.people} people, {options.workers} worker process(es), {os.cpu_count()} CPUs, "
               f"database {make_url(database_url).get_backend_name()}, queue {queue_url.split(':')[0]}, "
               f"load average {os.getloadavg()[0]:.1f} at start")
-        workers = [subprocess.Popen([sys.executable, "-m", "flask", "worker", "--workers", "1", "--no-scheduler"],
-                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                   for _ in range(options.workers)]
-        time.sleep(3)
+        workers = start_workers(env, options.workers)
         started = time.perf_counter()
         answer = subprocess.run([sys.executable, "-m", "bench.import_jobs", "--web", csv_path], env=env,
                                 capture_output=True, text=True)
@@ -142,10 +139,7 @@ def main() -> None:
               f"{time.perf_counter() - started - figures['preview_s'] - figures['apply_s']:.1f} s after Apply")
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(30)
+        stop_workers(workers)
         server.stop()
         with app.app_context():
             db.engine.dispose()

@@ -75,6 +75,22 @@ def scratch_postgres():
     return make_url(PG_SERVER_URL).set(database=name).render_as_string(hide_password=False), drop
 
 
+def start_workers(env: dict, count: int) -> list[subprocess.Popen]:
+    """`count` worker processes of one thread each, without a scheduler; a few seconds to start."""
+    workers = [subprocess.Popen([sys.executable, "-m", "flask", "worker", "--workers", "1", "--no-scheduler"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               for _ in range(count)]
+    time.sleep(3)
+    return workers
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(30)
+
+
 def redis_answers() -> bool:
     try:
         return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
@@ -124,10 +140,7 @@ def main() -> None:
         print(f"{options.people} people, {options.workers} worker process(es), {os.cpu_count()} CPUs, "
               f"database {make_url(database_url).get_backend_name()}, queue {queue_url.split(':')[0]}, "
               f"load average {os.getloadavg()[0]:.1f} at start")
-        workers = [subprocess.Popen([sys.executable, "-m", "flask", "worker", "--workers", "1", "--no-scheduler"],
-                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                   for _ in range(options.workers)]
-        time.sleep(3)  # let them start
+        workers = start_workers(env, options.workers)
         started = time.perf_counter()
         with app.test_request_context(base_url=env["PUBLIC_URL"]):
             now = utcnow()
@@ -152,10 +165,7 @@ def main() -> None:
               f"end to end: {handler.received / (done - started):.0f} mails/s; outbox {counts}")
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(30)
+        stop_workers(workers)
         server.stop()
         if scratch:
             with app.app_context():
