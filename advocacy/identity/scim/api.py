@@ -11,7 +11,7 @@ import json
 from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
 
-from advocacy.core.audit import AuditEntry
+from advocacy.core import audit
 from advocacy.core.db import db
 from advocacy.core.transaction import writes_on_get
 from advocacy.identity.scim import discovery, groups, users
@@ -54,13 +54,12 @@ def scim_error(error: ScimError):
 
 
 def record_refusal(error: ScimError) -> None:
-    """The refused change is rolled back; the entry saying it was refused is kept, in a commit of
-    its own (the request's own transaction ends in a rollback, as every answer from 400 does)."""
-    db.session.rollback()
+    """The refused change is rolled back; the entry saying it was refused is kept (core/audit.py:
+    committed on its own, as the request's transaction ends in a rollback, as every 400 does)."""
+    db.session.rollback()  # before the token is looked up: nothing of the refused change is flushed
     token = find_token(_bearer())
-    detail = f"SCIM ({token.name if token else '?'}): {request.method} {request.path}: {error.detail}"
-    db.session.add(AuditEntry(action="scim.refused", detail=detail[:2000]))
-    db.session.commit()
+    audit.record_refusal("scim.refused",
+                         f"SCIM ({token.name if token else '?'}): {request.method} {request.path}: {error.detail}")
 
 
 def _bearer() -> str | None:
