@@ -15,7 +15,7 @@ from typing import Callable
 
 import pytest
 
-ROLES = ("anon", "employee", "manager", "hr", "marketing", "reviewer", "admin")
+ROLES = ("anon", "employee", "manager", "hr", "marketing", "reviewer", "admin", "author", "webcare")
 
 
 @dataclass

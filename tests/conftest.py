@@ -180,7 +180,21 @@ def admin(db):
     return user
 
 
-ROLE_FIXTURES = ("employee", "manager", "hr", "marketing", "reviewer", "admin")
+@pytest.fixture
+def author(db):
+    user = create_user("author@example.com", "Abe Author", roles=["author"])
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def webcare(db):
+    user = create_user("webcare@example.com", "Wes Webcare", roles=["webcare"])
+    db.session.commit()
+    return user
+
+
+ROLE_FIXTURES = ("employee", "manager", "hr", "marketing", "reviewer", "admin", "author", "webcare")
 
 
 # -- logging in ----------------------------------------------------------------------------------
@@ -254,7 +268,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def world(employee, other_employee, manager, hr, marketing, reviewer, admin):
+def world(employee, other_employee, manager, hr, marketing, reviewer, admin, author, webcare):
     """Every role's person, for the access tables. Feature conftests extend it."""
     return {"employee": employee, "other_employee": other_employee, "manager": manager, "hr": hr,
-            "marketing": marketing, "reviewer": reviewer, "admin": admin}
+            "marketing": marketing, "reviewer": reviewer, "admin": admin, "author": author,
+            "webcare": webcare}
