@@ -21,6 +21,13 @@ ACCESS = [
     Row("POST", "/language", data={"language": "nl", "next": "/login"}, anon=302, employee=302),
     Row("GET", "/invite/not-a-token", rule="/invite/<token>", anon=404, employee=404),
     Row("GET", "/reset/not-a-token", rule="/reset/<token>", anon=404, employee=404),
+    # The forms that work without a session: a wrong password is the form again; a reset request
+    # answers the same for every address (a redirect to the same message).
+    Row("POST", "/login", data={"email": "nobody@example.com", "password": "wrong password"}, anon=200),
+    Row("POST", "/reset", data={"email": "nobody@example.com"}, anon=302, employee=302),
+    Row("POST", "/invite/not-a-token", rule="/invite/<token>", data={"password": "x"}, anon=404, employee=404),
+    Row("POST", "/reset/not-a-token", rule="/reset/<token>", data={"password": "x"}, anon=404, employee=404),
+    Row("POST", "/account/password", data={}, anon=302, **EVERYONE),
 ]
 
 

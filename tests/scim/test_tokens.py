@@ -91,6 +91,9 @@ ACCESS = [
     Row("GET", "/scim/v2", anon=401, employee=401, hr=401, admin=401),
     Row("GET", "/scim/v2/Users", rule="/scim/v2/<path:path>", anon=401, employee=401, hr=401, admin=401),
     Row("POST", "/scim/v2/Users", rule="/scim/v2/<path:path>", anon=401, admin=401),
+    *[Row(method, "/scim/v2/Users/1", rule="/scim/v2/<path:path>", anon=401, admin=401)
+      for method in ("PUT", "PATCH", "DELETE")],
+    *[Row(method, "/scim/v2", anon=401, admin=401) for method in ("POST", "PUT", "PATCH", "DELETE")],
 ]
 
 
