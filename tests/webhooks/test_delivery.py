@@ -5,6 +5,8 @@ import base64
 import hashlib
 import hmac
 import logging
+import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -193,3 +195,16 @@ def test_a_rotated_secret_signs_with_both_for_a_day(app, endpoint, receiver):
     assert len(got.headers["webhook-signature"].split(" ")) == 2
     Webhook(old).verify(got.body, got.headers)
     Webhook(new).verify(got.body, got.headers)
+
+
+def test_the_readmes_verification_snippet_accepts_a_delivery_and_refuses_a_tampered_one(app, endpoint, receiver):
+    """The library-free snippet in README "Webhooks", run as it is written there."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("### Verifying a delivery"):]
+    snippet = re.findall(r"```python\n(.*?)```", section, re.S)[1]
+    namespace: dict = {}
+    exec(snippet, namespace)  # noqa: S102  (our own README)
+    publish(app, "post.live", **SAMPLES["post.live"])
+    got = receiver.got[0]
+    assert namespace["verify"](receiver.secret, got.headers, got.body)
+    assert not namespace["verify"](receiver.secret, got.headers, got.body + b" ")
