@@ -157,6 +157,10 @@ def from_environment(instance_path: str) -> dict:
         "SCIM_GROUPS": _str("SCIM_GROUPS", "departments").strip().lower() or "departments",
         "SCIM_ROLE_GROUPS": _str("SCIM_ROLE_GROUPS", ""),
         "SCIM_RATE_LIMIT": _str("SCIM_RATE_LIMIT", "").strip() or "1200 per minute",
+        # Webhooks (README, "Webhooks").
+        "WEBHOOK_TIMEOUT_SECONDS": _int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1, maximum=30),
+        "WEBHOOK_ALLOW_PRIVATE": _bool("WEBHOOK_ALLOW_PRIVATE", False),
+        "WEBHOOK_DISABLE_AFTER_DAYS": _int("WEBHOOK_DISABLE_AFTER_DAYS", 5, minimum=1, maximum=90),
         **_single_sign_on(),
         "CONFIG_PROBLEMS": list(_problems),
     }

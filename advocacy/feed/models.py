@@ -67,6 +67,8 @@ class Post(Model):
     approved_slug: Mapped[str | None] = mapped_column(String(80))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The approved version whose going live was published (feed/announce.py): once per version.
+    live_announced_version: Mapped[int | None] = mapped_column(Integer)
 
     captions: Mapped[list[Caption]] = relationship(
         back_populates="post", cascade="all, delete-orphan", order_by="(Caption.network, Caption.position)")

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from advocacy.core.db import db, rows_changed
 from advocacy.core.organisation import Department, User
 from advocacy.feed import rules
+from advocacy.feed.announce import announce_if_live, announce_withdrawn
 from advocacy.feed.models import Caption, Post, PostEvent, PostVersion
 from advocacy.feed.uploads import store_image
 from advocacy.learning.models.goals import Goal
@@ -153,6 +154,7 @@ def approve_post(post: Post, reviewer: User, expected_version: int, comment: str
     _transition(post, "approve", reviewer, expected_version, now, approved_version=expected_version,
                 approved_by_id=reviewer.id, approved_at=now, approved_link=post.link, approved_slug=post.slug)
     _log(post, "approved", reviewer, now, comment)
+    announce_if_live(post, now)
 
 
 def return_post(post: Post, reviewer: User, expected_version: int, comment: str, now: datetime) -> None:
@@ -165,8 +167,10 @@ def return_post(post: Post, reviewer: User, expected_version: int, comment: str,
 
 def withdraw_post(post: Post, actor: User, now: datetime, comment: str = "") -> None:
     """Hide the post at once: from the feed, from sharing, and its tracked links stop redirecting."""
+    was_announced = post.live_announced_version is not None
     _transition(post, "withdraw", actor, post.version, now, withdrawn_at=now, withdrawn_by_id=actor.id)
     _log(post, "withdrawn", actor, now, comment)
+    announce_withdrawn(post, was_announced)
 
 
 def _transition(post: Post, action: str, actor: User, expected_version: int, now: datetime, **extra) -> None:

@@ -8,6 +8,7 @@ Reactivating restores access; they sign in again. Erasure is HR's separate step 
 """
 from __future__ import annotations
 
+from advocacy.core import events
 from advocacy.core.audit import record
 from advocacy.core.organisation import User
 
@@ -19,6 +20,7 @@ def deactivate_person(person: User, source: str, actor_id: int | None = None) ->
     person.active = False
     person.rotate_session_token()
     record("person.deactivated", source, subject_id=person.id, actor_id=actor_id)
+    events.publish("person.deactivated", person_id=person.id, source=_source_kind(source))
     return True
 
 
@@ -29,4 +31,14 @@ def reactivate_person(person: User, source: str, actor_id: int | None = None) ->
     person.active = True
     person.rotate_session_token()
     record("person.reactivated", source, subject_id=person.id, actor_id=actor_id)
+    events.publish("person.reactivated", person_id=person.id, source=_source_kind(source))
     return True
+
+
+def _source_kind(source: str) -> str:
+    """What the event says did it: "scim", "import" or "other" (the audit entry keeps the detail)."""
+    word = source.strip().lower()
+    for kind in ("scim", "import"):
+        if word.startswith(kind) or kind in word.split():
+            return kind
+    return "other"
