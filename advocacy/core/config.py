@@ -157,6 +157,8 @@ def from_environment(instance_path: str) -> dict:
         "SCIM_GROUPS": _str("SCIM_GROUPS", "departments").strip().lower() or "departments",
         "SCIM_ROLE_GROUPS": _str("SCIM_ROLE_GROUPS", ""),
         "SCIM_RATE_LIMIT": _str("SCIM_RATE_LIMIT", "").strip() or "1200 per minute",
+        # The REST API (README, "REST API").
+        "API_RATE_LIMIT": _str("API_RATE_LIMIT", "").strip() or "600 per minute",
         **_single_sign_on(),
         "CONFIG_PROBLEMS": list(_problems),
     }
