@@ -60,11 +60,12 @@ def end_of(day: date | None) -> datetime | None:
     return None if day is None else datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
 
 
-def page_of(rows: list, limit: int, key) -> dict:
-    """The first `limit` rows (one more was fetched to know whether another page follows)."""
+def page_of(model, rows: list, limit: int, key):
+    """The first `limit` rows (one more was fetched to know whether another page follows), as the
+    page model: pydantic writes its JSON (ISO 8601 dates and times, as the description says)."""
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"data": rows, "next_cursor": cursor.encode(key(rows[-1])) if more and rows else None}
+    return model(data=rows, next_cursor=cursor.encode(key(rows[-1])) if more and rows else None)
 
 
 def in_range(column, query: RangeQuery):
@@ -111,7 +112,7 @@ def people(query: RangeQuery):
                      "department_id": person.department_id, "department": department,
                      "manager_id": person.manager_id, "status": "active" if person.is_active else "deactivated",
                      "roles": [] if erased else roles.get(person.id, []), "start_date": person.start_date})
-    return page_of(rows, query.limit, lambda row: [row["id"]])
+    return page_of(PeoplePage, rows, query.limit, lambda row: [row["id"]])
 
 
 def _date_range(column, query: RangeQuery):
@@ -137,7 +138,7 @@ def departments(query: PageQuery):
     if after:
         stmt = stmt.where(Department.id > after[0])
     rows = [{"id": i, "name": name} for i, name in db.session.execute(stmt)]
-    return page_of(rows, query.limit, lambda row: [row["id"]])
+    return page_of(DepartmentsPage, rows, query.limit, lambda row: [row["id"]])
 
 
 # -- learning --------------------------------------------------------------------------------------
@@ -164,7 +165,7 @@ def learning_status(query: DepartmentQuery):
             {"tier": tier, "assigned": bool(getattr(row, f"{tier}_assigned")),
              "started": bool(getattr(row, f"{tier}_started")), "certified": bool(getattr(row, f"{tier}_certified")),
              "overdue": bool(getattr(row, f"{tier}_overdue")), "due_on": due[tier]} for tier in TIERS]})
-    return page_of(rows, query.limit, lambda row: [row["person_id"]])
+    return page_of(StatusPage, rows, query.limit, lambda row: [row["person_id"]])
 
 
 @bp.get("/certifications")
@@ -186,7 +187,7 @@ def certifications(query: RangeQuery):
     rows = [{"id": c.id, "person_id": c.user_id, "tier": c.tier, "earned_at": c.passed_at,
              "first_earned_at": c.first_passed_at, "valid_until": c.expires_at, "revoked_at": c.revoked_at,
              "valid": bool(valid)} for c, valid in db.session.execute(stmt)]
-    return page_of(rows, query.limit, lambda row: [row["id"]])
+    return page_of(CertificationsPage, rows, query.limit, lambda row: [row["id"]])
 
 
 @bp.get("/attempts")
@@ -210,7 +211,7 @@ def attempts(query: RangeQuery):
     rows = [{"id": a.id, "person_id": a.user_id, "course": a.slug, "tier": a.tier, "quiz_version": a.number,
              "started_at": a.started_at, "finished_at": a.submitted_at, "score": a.score, "passed": a.passed,
              "timed_out": bool(a.timed_out)} for a in db.session.execute(stmt)]
-    return page_of(rows, query.limit, lambda row: [row["id"]])
+    return page_of(AttemptsPage, rows, query.limit, lambda row: [row["id"]])
 
 
 # -- feed ------------------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ def posts(query: RangeQuery):
     rows = [{"id": p.id, "slug": p.slug, "title": p.title, "phase": p.phase, "min_tier": p.min_tier,
              "publish_at": p.publish_at, "expires_at": p.expires_at, "withdrawn_at": p.withdrawn_at,
              "department_ids": departments.get(p.id, []), **totals[p.id]} for p in found]
-    return page_of(rows, query.limit, lambda row: [row["id"]])
+    return page_of(PostsPage, rows, query.limit, lambda row: [row["id"]])
 
 
 @bp.get("/shares/daily")
@@ -264,5 +265,5 @@ def daily_totals(query: RangeQuery):
     """
     after = cursor.decode(query.cursor, (date, int, str, int))
     rows = stats.daily_totals(start_of(query.since), end_of(query.until), query.department, after, query.limit + 1)
-    return page_of(rows, query.limit,
+    return page_of(DailyTotalsPage, rows, query.limit,
                    lambda row: [row["day"], row["post_id"], row["network"], row["department_id"] or 0])

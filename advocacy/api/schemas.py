@@ -120,7 +120,7 @@ class AttemptOut(BaseModel):
     quiz_version: int = Field(description="The version of the quiz taken (a new version when it changed).")
     started_at: datetime
     finished_at: datetime | None
-    score: float | None = Field(description="0 to 1; null while unfinished.")
+    score: float | None = Field(description="In percent, 0 to 100; null while unfinished.")
     passed: bool | None
     timed_out: bool
 
