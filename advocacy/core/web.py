@@ -70,6 +70,9 @@ def _renderer_for_request():
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        renderer = _renderer_for_request()
+        if renderer is not None:
+            return renderer(error)
         keep_submitted_form()
         return render_template("errors/csrf.html", retry_url=request.path), 400
 
