@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from advocacy.api.models import ApiToken
 from advocacy.core.audit import record
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.identity import bearer
-from advocacy.api.models import ApiToken
 
 PREFIX = "adv_"
 # What each scope lets a token read (README, "REST API").

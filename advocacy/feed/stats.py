@@ -163,7 +163,8 @@ def daily_totals(since: datetime | None, until: datetime | None, department_id: 
               .select_from(Click).join(TrackedLink, TrackedLink.id == Click.link_id)
               .outerjoin(User, User.id == TrackedLink.user_id).where(*_between(Click.clicked_at, since, until)))
     if department_id is not None:
-        shares, clicks = shares.where(User.department_id == department_id), clicks.where(User.department_id == department_id)
+        in_department = User.department_id == department_id
+        shares, clicks = shares.where(in_department), clicks.where(in_department)
     rows = union_all(shares, clicks).subquery("events")
     key = (rows.c.day, rows.c.post_id, rows.c.network, rows.c.department)
     query = select(*key, func.sum(rows.c.shares), func.sum(rows.c.clicks)).group_by(*key).order_by(*key)

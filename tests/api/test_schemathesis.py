@@ -31,7 +31,7 @@ def test_every_operation_answers_as_described(live_server, org, api_token):
                   suppress_health_check=list(HealthCheck))
         def call(case):
             response = case.call_and_validate(base_url=live_server, headers=headers, excluded_checks=excluded)
-            statuses.setdefault(operation.path, set()).add(response.status_code)
+            statuses.setdefault(case.operation.path, set()).add(response.status_code)
 
         call()
     # Every operation answered with data and with a refused parameter (it was tried both ways).

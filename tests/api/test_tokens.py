@@ -14,6 +14,7 @@ from advocacy.api.models import ApiToken
 from advocacy.api.tokens import create_token
 from advocacy.core.db import db as _db
 from advocacy.identity.bearer import token_hash
+from advocacy.identity.scim.tokens import create_token as create_scim_token
 
 from ..access import Row, cases, check
 from ..conftest import START, login
@@ -32,8 +33,6 @@ def test_a_bad_filter_without_a_token_is_a_401_first(client, db):
 
 
 def test_a_scim_token_is_no_api_token(client, db):
-    from advocacy.identity.scim.tokens import create_token as create_scim_token
-
     _token, raw = create_scim_token("Entra ID")
     db.session.commit()
     assert client.get("/api/v1/people", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
