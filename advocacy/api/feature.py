@@ -7,7 +7,7 @@ from limits import parse
 
 from advocacy.api import admin, docs, routes
 from advocacy.api.cli import api_cli
-from advocacy.api.problems import ApiProblem, http_problem, problem_response
+from advocacy.api.problems import http_problem
 from advocacy.api.spec import API_PREFIX
 from advocacy.core.config import ConfigError
 from advocacy.core.extensions import csrf
@@ -22,7 +22,6 @@ def init_app(app: Flask) -> None:
     # The API takes bearer tokens, never cookies: CSRF cannot apply to it.
     csrf.exempt(routes.bp)
     csrf.exempt(docs.bp)
-    routes.bp.register_error_handler(ApiProblem, problem_response)
     app.register_blueprint(routes.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(admin.bp)

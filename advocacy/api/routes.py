@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from advocacy.api import cursor
 from advocacy.api.auth import api_view
+from advocacy.api.problems import ApiProblem, problem_response
 from advocacy.api.schemas import (
     AttemptsPage,
     CertificationsPage,
@@ -44,6 +45,7 @@ from advocacy.learning.status import Scope, due_dates_of, person_status
 from advocacy.learning.tiers import TIERS
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
+bp.register_error_handler(ApiProblem, problem_response)
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_429": Problem}
 
 
