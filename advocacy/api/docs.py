@@ -8,7 +8,7 @@ import json
 
 from flask import Blueprint, current_app, render_template, request
 
-from advocacy.api.spec import API_PREFIX, SCOPE_ATTRIBUTE, openapi_document
+from advocacy.api.spec import API_PREFIX, openapi_document
 
 bp = Blueprint("api_docs", __name__, url_prefix=API_PREFIX)
 
@@ -32,14 +32,26 @@ def page():
                 "id": f"{method}-{path.strip('/').replace('/', '-')}", "method": method.upper(), "path": path,
                 "summary": operation.get("summary", ""), "description": _without_scope(operation), "scope": scope,
                 "parameters": [_parameter(p, document) for p in operation.get("parameters", [])],
-                "responses": [(code, r.get("description", ""), _schema_name(r)) for code, r in
-                              sorted(operation.get("responses", {}).items())],
+                "responses": _grouped_responses(operation.get("responses", {})),
                 "example": f"curl -H 'Authorization: Bearer $TOKEN' '{base}{path}?limit=2'",
             })
     schemas = [(name, _properties(schema, document)) for name, schema in
                sorted(document.get("components", {}).get("schemas", {}).items())]
+    # The parameters most operations share are described once, above the operations.
+    parameters: dict[str, dict] = {}
+    for operation in operations:
+        for parameter in operation["parameters"]:
+            parameters.setdefault(parameter["name"], {**parameter, "used_by": []})["used_by"].append(operation["path"])
     return render_template("api/docs.html", document=document, operations=operations, schemas=schemas,
-                           spec_url=base + API_PREFIX + "/openapi.json", scope_attribute=SCOPE_ATTRIBUTE)
+                           parameters=list(parameters.values()), spec_url=base + API_PREFIX + "/openapi.json")
+
+
+def _grouped_responses(responses: dict) -> list[tuple[str, str | None]]:
+    """("200", "PeoplePage"), ("400, 401, 403, 429", "Problem"): status codes by the body they share."""
+    grouped: dict[str | None, list[str]] = {}
+    for code, response in sorted(responses.items()):
+        grouped.setdefault(_schema_name(response), []).append(code)
+    return [(", ".join(codes), schema) for schema, codes in grouped.items()]
 
 
 def _without_scope(operation: dict) -> str:
