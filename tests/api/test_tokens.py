@@ -8,11 +8,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from limits.errors import StorageError
 from sqlalchemy import select
 
 from advocacy.api.models import ApiToken
 from advocacy.api.tokens import create_token
 from advocacy.core.db import db as _db
+from advocacy.feed import stats
+from advocacy.identity import bearer
 from advocacy.identity.bearer import token_hash
 from advocacy.identity.scim.tokens import create_token as create_scim_token
 
@@ -166,3 +169,23 @@ def test_access(client, world, row, role):
 def test_a_post_to_the_api_is_a_405_problem_with_csrf_on_too(client, api, csrf_on):
     answer = client.post("/api/v1/people", headers={"Authorization": f"Bearer {api.token}"})
     assert answer.content_type == "application/problem+json" and answer.status_code in (400, 405)
+
+
+def test_a_rate_store_that_is_down_is_a_503_problem_not_a_page(api, monkeypatch):
+    def down(*args, **kwargs):
+        raise StorageError(ConnectionError("Redis is down"))
+
+    monkeypatch.setattr(bearer, "within_rate", down)
+    answer = api.get("/people")
+    assert answer.status_code == 503 and answer.content_type == "application/problem+json"
+    assert answer.headers["Retry-After"]
+
+
+def test_an_unexpected_failure_is_a_500_problem_not_a_page(app, api, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(stats, "daily_totals", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    answer = api.get("/shares/daily")
+    assert answer.status_code == 500 and answer.get_json()["status"] == 500 and "a bug" not in answer.get_data(True)
