@@ -1,6 +1,7 @@
 """Advocacy: train employees for social media, then equip them to share."""
 from flask import Flask
 
+from advocacy.api import feature as api_feature
 from advocacy.core import config as config_module
 from advocacy.core import feature as core_feature
 from advocacy.feed import feature as feed_feature
@@ -19,7 +20,7 @@ __version__ = "0.2.0.dev0"
 # Lowest floor first. Each feature registers its own pages, commands, navigation, goal measures,
 # privacy parts and demo steps. (Names end in _feature: a bare `core` here would hide the package.)
 FEATURES = (core_feature, identity_feature, scim_feature, learning_feature, feed_feature, people_feature,
-            webhooks_feature, reports_feature, main_feature)
+            webhooks_feature, reports_feature, api_feature, main_feature)
 
 
 def create_app(config: dict | None = None) -> Flask:

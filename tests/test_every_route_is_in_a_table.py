@@ -45,7 +45,9 @@ def rule_of(adapter, row: Row) -> str | None:
         rule, _arguments = adapter.match(path, method=row.method, return_rule=True)
     except RequestRedirect as redirect:
         return redirect.new_url
-    except (MethodNotAllowed, HTTPException):
+    except MethodNotAllowed:
+        return ""  # a row that checks a method the route does not take: it covers nothing
+    except HTTPException:
         return None
     return rule.rule
 
@@ -58,7 +60,7 @@ def test_every_route_and_method_is_in_a_table(app):
         rule = rule_of(adapter, row)
         if rule is None:
             unresolved.append(f"{module}: {row.method} {row.covers()}")
-        else:
+        elif rule:
             covered.add((rule, row.method))
     assert not unresolved, "rows whose URL matches no route (give them rule=...):\n" + "\n".join(unresolved)
     missing = sorted(f"{method} {rule.rule}" for rule in app.url_map.iter_rules()

@@ -161,6 +161,8 @@ def from_environment(instance_path: str) -> dict:
         "WEBHOOK_TIMEOUT_SECONDS": _int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1, maximum=30),
         "WEBHOOK_ALLOW_PRIVATE": _bool("WEBHOOK_ALLOW_PRIVATE", False),
         "WEBHOOK_DISABLE_AFTER_DAYS": _int("WEBHOOK_DISABLE_AFTER_DAYS", 5, minimum=1, maximum=90),
+        # The REST API (README, "REST API").
+        "API_RATE_LIMIT": _str("API_RATE_LIMIT", "").strip() or "600 per minute",
         **_single_sign_on(),
         "CONFIG_PROBLEMS": list(_problems),
     }

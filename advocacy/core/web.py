@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from limits.errors import StorageError
 from redis.exceptions import RedisError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from advocacy.core.db import db
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
     app.extensions["advocacy.nav"] = []
+    app.extensions[_ERROR_RENDERERS] = []
     app.after_request(set_security_headers)
     app.context_processor(template_helpers)
     register_error_handlers(app)
@@ -50,14 +51,36 @@ def set_security_headers(response):
     return response
 
 
+_ERROR_RENDERERS = "advocacy.error_renderers"
+
+
+def add_error_renderer(app: Flask, path_prefix: str, renderer) -> None:
+    """Errors of requests under `path_prefix` are answered by `renderer(error)` instead of an HTML
+    page (a machine API answers in its own format: 404, 405, 429, 500 and 503 included)."""
+    app.extensions[_ERROR_RENDERERS].append((path_prefix.rstrip("/"), renderer))
+
+
+def _renderer_for_request():
+    for prefix, renderer in current_app.extensions.get(_ERROR_RENDERERS, []):
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            return renderer
+    return None
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        renderer = _renderer_for_request()
+        if renderer is not None:
+            return renderer(error)
         keep_submitted_form()
         return render_template("errors/csrf.html", retry_url=request.path), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        renderer = _renderer_for_request()
+        if renderer is not None:
+            return renderer(error)
         code = error.code or 500
         template = f"errors/{code}.html" if code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
         return render_template(template, error=error), code
@@ -68,11 +91,17 @@ def register_error_handlers(app: Flask) -> None:
         # Fail closed: a limit that cannot be counted is not skipped (README, "Operating").
         log.error("a store this request needs (Redis) is unavailable: %s: %s", type(error).__name__, error)
         db.session.rollback()
+        renderer = _renderer_for_request()
+        if renderer is not None:
+            return renderer(ServiceUnavailable())
         return service_unavailable()
 
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
+        renderer = _renderer_for_request()
+        if renderer is not None:
+            return renderer(error)
         return render_template("errors/500.html"), 500
 
 

@@ -6,9 +6,11 @@ through, and to that person's department as it is now. Times are aware UTC; None
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, func, literal, select, tuple_, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from advocacy.core.db import db
 from advocacy.core.organisation import Department, User
@@ -121,3 +123,53 @@ def post_totals(post_ids: list[int]) -> dict[int, dict]:
                                      .join(Click, Click.link_id == TrackedLink.id)
                                      .where(TrackedLink.post_id.in_(post_ids)).group_by(TrackedLink.post_id)).all())
     return {i: {"shares": shares.get(i, 0), "clicks": clicks.get(i, 0)} for i in post_ids}
+
+
+# -- per day, post, network and department (the REST API's feed totals) ------------------------
+
+class utc_day(FunctionElement):
+    """The UTC calendar day of an aware timestamp column (SQLite keeps naive UTC already)."""
+
+    type = Date()
+    name = "utc_day"
+    inherit_cache = True
+
+
+@compiles(utc_day)
+def _utc_day_default(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_postgresql(element, compiler, **kw):
+    return f"CAST(timezone('UTC', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+def daily_totals(since: datetime | None, until: datetime | None, department_id: int | None = None,
+                 after: list | None = None, limit: int = 50) -> list[dict]:
+    """Shares and clicks per (day, post, network, the person's department now), in that order, as
+    one grouped query over both (the same attribution as the functions above: a share at its
+    shared_at, a click at its clicked_at through its tracked link). `after` is the key to continue
+    after (keyset pagination; department 0 stands for none)."""
+    share_department = func.coalesce(User.department_id, 0)
+    shares = (select(utc_day(Share.shared_at).label("day"), Share.post_id.label("post_id"),
+                     Share.network.label("network"), share_department.label("department"),
+                     literal(1).label("shares"), literal(0).label("clicks"))
+              .select_from(Share).outerjoin(User, User.id == Share.user_id)
+              .where(*_between(Share.shared_at, since, until)))
+    clicks = (select(Click.day.label("day"), TrackedLink.post_id.label("post_id"),
+                     TrackedLink.network.label("network"), share_department.label("department"),
+                     literal(0).label("shares"), literal(1).label("clicks"))
+              .select_from(Click).join(TrackedLink, TrackedLink.id == Click.link_id)
+              .outerjoin(User, User.id == TrackedLink.user_id).where(*_between(Click.clicked_at, since, until)))
+    if department_id is not None:
+        in_department = User.department_id == department_id
+        shares, clicks = shares.where(in_department), clicks.where(in_department)
+    rows = union_all(shares, clicks).subquery("events")
+    key = (rows.c.day, rows.c.post_id, rows.c.network, rows.c.department)
+    query = select(*key, func.sum(rows.c.shares), func.sum(rows.c.clicks)).group_by(*key).order_by(*key)
+    if after is not None:
+        query = query.where(tuple_(*key) > tuple_(*(literal(v) for v in after)))
+    return [{"day": day if isinstance(day, date) else date.fromisoformat(day), "post_id": post_id,
+             "network": network, "department_id": department or None, "shares": int(s), "clicks": int(c)}
+            for day, post_id, network, department, s, c in db.session.execute(query.limit(limit))]

@@ -52,6 +52,8 @@ PAGES = [
     MainPage("audit log", "/admin/audit", who="admin"),
     MainPage("your data", "/account/privacy", who="employee"),
     MainPage("leaderboard", "/leaderboard", who="employee"),
+    MainPage("API tokens", "/admin/api", who="admin"),
+    MainPage("API documentation", "/api/v1/docs"),
 ]
 
 

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from advocacy.core import audit
 from advocacy.core.db import db
 from advocacy.core.transaction import writes_on_get
+from advocacy.identity.bearer import bearer_value
 from advocacy.identity.scim import discovery, groups, users
 from advocacy.identity.scim.protocol import (
     MEDIA_TYPE,
@@ -57,19 +58,13 @@ def record_refusal(error: ScimError) -> None:
     """The refused change is rolled back; the entry saying it was refused is kept (core/audit.py:
     committed on its own, as the request's transaction ends in a rollback, as every 400 does)."""
     db.session.rollback()  # before the token is looked up: nothing of the refused change is flushed
-    token = find_token(_bearer())
+    token = find_token(bearer_value())
     audit.record_refusal("scim.refused",
                          f"SCIM ({token.name if token else '?'}): {request.method} {request.path}: {error.detail}")
 
 
-def _bearer() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" else None
-
-
 def authorise() -> Caller:
-    token = find_token(_bearer())
+    token = find_token(bearer_value())
     if token is None:
         raise ScimError(401, "A valid bearer token is required (an admin creates one: flask scim token create NAME).")
     if not within_rate(token):

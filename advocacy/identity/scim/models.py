@@ -11,18 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from advocacy.core.clock import UTCDateTime, utcnow
 from advocacy.core.db import Model
 from advocacy.core.organisation import Department, User
+from advocacy.identity.bearer import TokenColumns
 
 
-class ScimToken(Model):
-    """A bearer token an admin created for one identity provider. Only its SHA-256 is stored."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+class ScimToken(TokenColumns, Model):
+    """A bearer token an admin created for one identity provider. Only its SHA-256 is stored
+    (identity/bearer.py)."""
 
     created_by: Mapped[User | None] = relationship()
 
