@@ -193,8 +193,11 @@ def move(files: dict[str, str], lesson_slug: str, step: int) -> dict[str, str]:
 
 
 def retire(files: dict[str, str], lesson_slug: str) -> dict[str, str]:
-    kept = {p: t for p, t in files.items()
-            if not (LESSON_RE.match(p.partition("/")[2]) and LESSON_RE.match(p.partition("/")[2]).group(2) == lesson_slug)}
+    def of(path: str) -> str | None:
+        match = LESSON_RE.match(path.partition("/")[2])
+        return match.group(2) if match else None
+
+    kept = {p: t for p, t in files.items() if of(p) != lesson_slug}
     return renumber(kept, [e.slug for e in lessons_in(kept)])
 
 
@@ -322,7 +325,7 @@ def compare(before: dict[str, str], after: dict[str, str]) -> list[FileDiff]:
         if old == new:
             continue
         state = "added" if old is None else "removed" if new is None else "changed"
-        lines = []
+        lines: list[tuple[str, str]] = []
         for line in difflib.unified_diff((old or "").splitlines(), (new or "").splitlines(), lineterm="", n=2):
             if line.startswith(("---", "+++ ")) and not lines:
                 continue

@@ -2,7 +2,16 @@
 lesson must be is the loader's rule (learning/curriculum), and its errors come back next to the
 fields when the draft is saved."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FileField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FileField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 

@@ -137,9 +137,9 @@ def translation_states(slug: str, files: dict[str, str], draft: CourseDraft | No
     course = drafts.published_course(slug)
     published: dict[tuple[str, str], LessonVersion] = {}
     if course is not None:
-        for version in db.session.scalars(select(LessonVersion).join(Lesson).where(
+        for row in db.session.scalars(select(LessonVersion).join(Lesson).where(
                 Lesson.course_id == course.id, LessonVersion.current)):
-            published[(version.lesson.slug, version.language)] = version
+            published[(row.lesson.slug, row.language)] = row
     base = draft.base_files if draft is not None else {}
     for entry in drafts.lessons_in(files):
         english_path = entry.languages.get(REFERENCE_LANGUAGE)
@@ -150,7 +150,8 @@ def translation_states(slug: str, files: dict[str, str], draft: CourseDraft | No
             if path is None:
                 states[(entry.slug, language)] = "missing"
                 continue
-            english, version = published.get((entry.slug, REFERENCE_LANGUAGE)), published.get((entry.slug, language))
+            english = published.get((entry.slug, REFERENCE_LANGUAGE))
+            version = published.get((entry.slug, language))
             english_changed = english_path and base.get(english_path) not in (None, files.get(english_path))
             translation_changed = base.get(path) != files.get(path)
             if english_changed and not translation_changed:
@@ -192,7 +193,7 @@ def course_form_from(meta: dict, body: str, form: CourseForm) -> None:
     form.order.data = str(meta.get("order", ""))
     form.tier.data = meta.get("tier")
     form.goals.data = list(meta.get("goals") or [])
-    quiz = meta.get("quiz") if isinstance(meta.get("quiz"), dict) else {}
+    quiz: dict = meta["quiz"] if isinstance(meta.get("quiz"), dict) else {}
     for key in drafts.QUIZ_KEYS:
         getattr(form, f"quiz_{key}").data = "" if quiz.get(key) is None else str(quiz.get(key))
 

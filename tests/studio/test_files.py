@@ -5,7 +5,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from advocacy.core.db import db
 from advocacy.learning.models.courses import Course, Lesson, LessonVersion
 
 from ..conftest import login

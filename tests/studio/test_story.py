@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from advocacy.core.db import db
-from advocacy.learning.models.courses import Course, Lesson, LessonVersion
+from advocacy.learning.models.courses import Course, Lesson
 from advocacy.studio.models import CourseDraft, CourseRelease, StudioSettings
 
 from ..conftest import login

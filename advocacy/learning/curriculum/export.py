@@ -118,7 +118,7 @@ def course_files(course: Course) -> dict[str, str]:
     return files
 
 
-def goals_document(goals: list[Goal], language: str) -> str:
+def goals_document(goals, language: str) -> str:
     blocks = []
     for goal in goals:
         if language == REFERENCE_LANGUAGE:

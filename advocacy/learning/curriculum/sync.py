@@ -203,7 +203,7 @@ def browser_edited() -> dict[str, str]:
 
 
 def sync_courses(tree: dict[str, LanguageContent], goals: dict[str, Goal], now: datetime, errors,
-                 left_alone: set[str] = frozenset(), only: str | None = None) -> int:
+                 left_alone: frozenset[str] | set[str] = frozenset(), only: str | None = None) -> int:
     """Every course of the tree; with `only`, that one course and no other (nothing retired)."""
     courses = {c.slug: c for c in db.session.scalars(
         select(Course).options(selectinload(Course.texts), selectinload(Course.goals)))}
