@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
 from advocacy.core.i18n import REFERENCE_LANGUAGE
+from advocacy.core.markdown import render
 from advocacy.core.organisation import User
 from advocacy.learning.curriculum.course_files import check_course_files, publish_course_files
 from advocacy.learning.curriculum.errors import ContentError
@@ -29,6 +30,10 @@ COURSE_KEYS = ("slug", "title", "tier", "summary", "order", "minutes", "goals", 
 QUIZ_KEYS = ("questions", "pass_mark", "attempts_before_cooldown", "cooldown_hours", "time_limit_minutes",
              "valid_months")
 KEY_IN_MESSAGE = re.compile(r"`([a-z_.]+)`")
+# Lessons are rendered as trusted Markdown (raw HTML allowed, as in files from the repository).
+# Text typed in the browser may not use it to run or load anything.
+UNSAFE_HTML = re.compile(r"<\s*/?\s*(script|iframe|frame|object|embed|form|style|meta|link|base|svg|math|template)\b"
+                         r"|\son[a-z]+\s*=|(javascript|vbscript|data)\s*:", re.IGNORECASE)
 
 
 class Conflict(Exception):
@@ -268,8 +273,24 @@ def errors_by_file(files: dict[str, str], errors: list[ContentError]) -> dict[st
     return grouped
 
 
+def unsafe_html(files: dict[str, str]) -> list[ContentError]:
+    """Markdown files whose rendering would hold a script, a frame, a form, an event handler or a
+    javascript:/data: address."""
+    found = []
+    for path, text in sorted(files.items()):
+        if not path.endswith(".md"):
+            continue
+        lines = text.splitlines()
+        closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "+++"), 0)
+        if UNSAFE_HTML.search(str(render(split(text)[1], trusted=True))):
+            found.append(ContentError(path, closing + 2, "the text holds HTML that would run or load something "
+                                                         "(a script, frame, form, on... attribute or javascript: link); "
+                                                         "write it in Markdown instead"))
+    return found
+
+
 def check(slug: str, files: dict[str, str]) -> dict[str, dict[str, list[str]]]:
-    return errors_by_file(files, check_course_files(slug, files))
+    return errors_by_file(files, unsafe_html(files) + check_course_files(slug, files))
 
 
 # -- publishing and history -----------------------------------------------------------------------
@@ -292,6 +313,9 @@ def publish(slug: str, revision: int, user: User):
     if not may_publish(draft, user):
         raise NotAllowed()
     files = dict(draft.files)
+    unsafe = unsafe_html(files)
+    if unsafe:
+        return unsafe, None
     result = publish_course_files(slug, files, user.id)
     if result.errors:
         return result.errors, None

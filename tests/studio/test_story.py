@@ -66,7 +66,7 @@ def test_an_author_writes_and_publishes_a_course_that_an_employee_reads(client, 
     db.session.add(employee)
     db.session.commit()
     page = client.get("/courses/web/images")
-    assert "Over beelden." in page.text and "out of date" not in page.text
+    assert "Over beelden." in page.text and "Vertaling verouderd" not in page.text
 
 
 def test_a_changed_original_marks_the_translation_out_of_date_for_learners(client, world, employee, author):
@@ -81,8 +81,8 @@ def test_a_changed_original_marks_the_translation_out_of_date_for_learners(clien
     employee.language = "nl"
     db.session.add(employee)
     db.session.commit()
-    assert "Translation out of date" in client.get("/courses/web/short").text
-    assert "Translation out of date" not in client.get("/courses/web/images").text
+    assert "Vertaling verouderd" in client.get("/courses/web/short").text
+    assert "Vertaling verouderd" not in client.get("/courses/web/images").text
     release = db.session.scalar(select(CourseRelease).where(CourseRelease.number == 2))
     login(client, author)
     compare = client.get(f"/studio/courses/web/releases/{release.number}")
@@ -176,3 +176,15 @@ def test_an_image_needs_alt_text_and_real_image_bytes(client, world, author, emp
     image = client.get(f"/lesson-images/{name}")
     assert image.status_code == 200 and image.data == png and image.headers["Content-Type"] == "image/png"
     assert client.get("/lesson-images/" + "0" * 64 + ".png").status_code == 404
+
+
+def test_html_that_runs_or_loads_something_is_refused_next_to_the_text(client, world, author):
+    login(client, author)
+    for payload in ('<script>alert(1)</script>', '<img src=x onerror="alert(1)">', '[x](javascript:alert(1))',
+                    '<iframe src="https://evil.example"></iframe>'):
+        lesson(client, "basic", "lesson-1", title="L1", body=f"Text.\n\n{payload}\n")
+        page = client.get("/studio/courses/basic/lessons/lesson-1/en")
+        assert 'id="body-error">the text holds HTML that would run' in page.text, payload
+        assert client.post("/studio/courses/basic/publish", data=dict(revision=revision("basic"))).status_code == 422
+    login(client, world["employee"])
+    assert "alert(1)" not in client.get("/courses/basic/lesson-1").text
