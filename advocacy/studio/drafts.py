@@ -33,7 +33,7 @@ KEY_IN_MESSAGE = re.compile(r"`([a-z_.]+)`")
 # Lessons are rendered as trusted Markdown (raw HTML allowed, as in files from the repository).
 # Text typed in the browser may not use it to run or load anything.
 UNSAFE_HTML = re.compile(r"<\s*/?\s*(script|iframe|frame|object|embed|form|style|meta|link|base|svg|math|template)\b"
-                         r"|\son[a-z]+\s*=|(javascript|vbscript|data)\s*:", re.IGNORECASE)
+                         r"|<[^>]*\son[a-z]+\s*=|<[^>]*=\s*[\"']?\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
 
 
 class Conflict(Exception):
