@@ -10,7 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from advocacy.core.clock import utcnow
@@ -29,6 +29,8 @@ LESSON_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 COURSE_KEYS = ("slug", "title", "tier", "summary", "order", "minutes", "goals", "unlocks")
 QUIZ_KEYS = ("questions", "pass_mark", "attempts_before_cooldown", "cooldown_hours", "time_limit_minutes",
              "valid_months")
+UNSAFE_MESSAGE = ("the text holds HTML that would run or load something (a script, frame, form, on... "
+                  "attribute or javascript: link); write it in Markdown instead")
 KEY_IN_MESSAGE = re.compile(r"`([a-z_.]+)`")
 # Lessons are rendered as trusted Markdown (raw HTML allowed, as in files from the repository).
 # Text typed in the browser may not use it to run or load anything.
@@ -83,10 +85,18 @@ def save(slug: str, revision: int, files: dict[str, str], user: User) -> CourseD
     else:
         if draft.revision != revision:
             raise Conflict(draft)
-        draft.files = dict(files)
-        draft.updated_at, draft.updated_by_id = now, user.id
-        if user.id not in draft.editor_ids:
-            draft.editor_ids = [*draft.editor_ids, user.id]
+        editors = list(draft.editor_ids or [])
+        # UPDATE ... WHERE revision = the one the form was opened on: of two saves in the same
+        # instant, only one matches the row; the other is told who changed it.
+        result = db.session.execute(
+            update(CourseDraft).where(CourseDraft.id == draft.id, CourseDraft.revision == revision)
+            .values(files=dict(files), revision=revision + 1, updated_at=now, updated_by_id=user.id,
+                    editor_ids=editors if user.id in editors else [*editors, user.id])
+            .execution_options(synchronize_session=False))
+        db.session.refresh(draft)
+        if int(getattr(result, "rowcount", 0) or 0) != 1:
+            raise Conflict(draft)
+        return draft
     db.session.flush()
     return draft
 
@@ -283,9 +293,7 @@ def unsafe_html(files: dict[str, str]) -> list[ContentError]:
         lines = text.splitlines()
         closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "+++"), 0)
         if UNSAFE_HTML.search(str(render(split(text)[1], trusted=True))):
-            found.append(ContentError(path, closing + 2, "the text holds HTML that would run or load something "
-                                                         "(a script, frame, form, on... attribute or javascript: link); "
-                                                         "write it in Markdown instead"))
+            found.append(ContentError(path, closing + 2, UNSAFE_MESSAGE))
     return found
 
 

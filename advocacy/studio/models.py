@@ -15,8 +15,8 @@ class CourseDraft(Model):
     """A working copy of one course in the content/ format: {"en/course.md": text, ...}.
 
     `revision` is the version check: a save names the revision its form was opened on, and a
-    save on an older one is refused (no lost update). SQLAlchemy also checks it in the UPDATE, so
-    two saves at the same moment cannot both win."""
+    save on an older one is refused (no lost update). The UPDATE itself names the revision too
+    (studio/drafts.py), so two saves at the same moment cannot both win."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -28,8 +28,6 @@ class CourseDraft(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-
-    __mapper_args__ = {"version_id_col": revision}
 
 
 class CourseRelease(Model):

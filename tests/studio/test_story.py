@@ -199,3 +199,20 @@ def test_the_shipped_lessons_pass_the_browser_html_rule():
     files = {str(p.relative_to(content)): p.read_text("utf-8") for p in content.glob("*/*/*.md")}
     files["en/x.md"] = "+++\n+++\nOpen data: the figures. Say javascript: is a word. onload = fine.\n"
     assert len(files) > 30 and unsafe_html(files) == []
+
+
+def test_two_saves_in_the_same_instant_cannot_both_win(client, world, author, admin):
+    from sqlalchemy import text
+
+    from advocacy.studio import drafts
+
+    login(client, author)
+    lesson(client, "basic", "lesson-1", title="L1", body="First.")
+    draft = db.session.scalar(select(CourseDraft))
+    opened = draft.revision
+    db.session.connection().execute(text("UPDATE course_draft SET revision = revision + 1"))  # the other save
+    try:
+        drafts.save("basic", opened, {**draft.files, "en/01-lesson-1.md": "changed"}, admin)
+        raise AssertionError("the second save won")
+    except drafts.Conflict as conflict:
+        assert conflict.draft.revision == opened + 1
