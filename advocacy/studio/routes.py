@@ -79,6 +79,10 @@ def user_name(user_id: int | None) -> str:
 @bp.get("/studio")
 @role_required(*AUTHORS)
 def index():
+    return index_page(NewCourseForm())
+
+
+def index_page(new_form: NewCourseForm, status: int = 200):
     courses = db.session.scalars(select(Course).order_by(Course.tier, Course.order, Course.slug)).all()
     open_drafts = {d.course_slug: d for d in db.session.scalars(select(CourseDraft))}
     rows = []
@@ -92,9 +96,9 @@ def index():
         rows.append(dict(slug=slug, title=title, tier="", retired=False, draft=draft, published=False,
                          edited_at=None))
     settings = drafts.settings()
-    return render_template("studio/index.html", rows=rows, new_form=NewCourseForm(),
+    return render_template("studio/index.html", rows=rows, new_form=new_form,
                            settings_form=SettingsForm(four_eyes=settings.four_eyes), four_eyes=settings.four_eyes,
-                           user_name=user_name)
+                           user_name=user_name), status
 
 
 @bp.post("/studio/settings")
@@ -115,13 +119,11 @@ def save_settings():
 def new_course():
     form = NewCourseForm()
     if not form.validate_on_submit():
-        return render_template("studio/index.html", rows=[], new_form=form, settings_form=SettingsForm(),
-                               four_eyes=drafts.settings().four_eyes, user_name=user_name), 422
+        return index_page(form, 422)
     slug = form.slug.data
     if drafts.published_course(slug) is not None or drafts.draft_of(slug) is not None:
         form.slug.errors = [_("A course with this short name exists already.")]
-        return render_template("studio/index.html", rows=[], new_form=form, settings_form=SettingsForm(),
-                               four_eyes=drafts.settings().four_eyes, user_name=user_name), 422
+        return index_page(form, 422)
     order = (db.session.scalar(select(db.func.max(Course.order)).where(Course.tier == form.tier.data)) or 0) + 1
     meta = dict(slug=slug, title=form.title.data, tier=form.tier.data, summary="", order=order, minutes=1, goals=[])
     drafts.save(slug, 0, {"en/course.md": drafts.course_text(meta, "")}, current_user)

@@ -60,6 +60,9 @@ def test_an_author_writes_and_publishes_a_course_that_an_employee_reads(client, 
     assert db.session.scalar(select(CourseDraft)) is None
 
     login(client, employee)
+    page = client.get("/courses/web")
+    assert page.status_code == 200 and "Writing for the web" in page.text and "Keep it short" in page.text
+    assert "Writing for the web" in client.get("/home").text
     page = client.get("/courses/web/short")
     assert page.status_code == 200 and "About keep it short." in page.text
     employee.language = "nl"
@@ -216,3 +219,11 @@ def test_two_saves_in_the_same_instant_cannot_both_win(client, world, author, ad
         raise AssertionError("the second save won")
     except drafts.Conflict as conflict:
         assert conflict.draft.revision == opened + 1
+
+
+def test_a_new_course_needs_a_free_slug_and_the_list_stays(client, world, author):
+    login(client, author)
+    response = client.post("/studio/new", data=dict(slug="basic", title="Again", tier="basic"))
+    assert response.status_code == 422 and "exists already" in response.text and "/studio/courses/advanced" in response.text
+    assert client.post("/studio/new", data=dict(slug="Not A Slug", title="x", tier="basic")).status_code == 422
+    assert client.post("/studio/new", data=dict(slug="ok", title="x", tier="guru")).status_code == 422
