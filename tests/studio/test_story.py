@@ -227,3 +227,21 @@ def test_a_new_course_needs_a_free_slug_and_the_list_stays(client, world, author
     assert response.status_code == 422 and "exists already" in response.text and "/studio/courses/advanced" in response.text
     assert client.post("/studio/new", data=dict(slug="Not A Slug", title="x", tier="basic")).status_code == 422
     assert client.post("/studio/new", data=dict(slug="ok", title="x", tier="guru")).status_code == 422
+
+
+def test_without_the_csrf_token_nothing_changes(client, world, author, csrf_on):
+    login(client, author)
+    assert client.post("/studio/courses/basic/lessons/lesson-1/retire", data=dict(revision=0)).status_code == 400
+    assert client.post("/studio/courses/basic/lessons/lesson-1/en",
+                       data=dict(revision=0, title="T", minutes="2", body="x", action="save")).status_code == 400
+    assert client.post("/studio/preview", data=dict(body="x")).status_code == 400
+    assert db.session.scalar(select(CourseDraft)) is None
+
+
+def test_other_courses_and_impossible_names_are_not_found(client, world, author):
+    login(client, author)
+    assert client.get("/studio/courses/basic/lessons/no-such-lesson/en").status_code == 404
+    assert client.get("/studio/courses/basic/lessons/lesson-1/fr").status_code == 404
+    assert client.post("/studio/courses/basic/lessons/lesson-1/move",
+                       data=dict(revision=2**40, direction="up")).status_code == 400
+    assert db.session.scalar(select(CourseDraft)) is None
