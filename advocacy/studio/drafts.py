@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from advocacy.core.clock import utcnow
-from advocacy.core.db import db
+from advocacy.core.db import db, insert_ignoring_conflict, rows_changed
 from advocacy.core.i18n import REFERENCE_LANGUAGE
 from advocacy.core.markdown import render
 from advocacy.core.organisation import User
@@ -79,25 +79,27 @@ def save(slug: str, revision: int, files: dict[str, str], user: User) -> CourseD
             raise Conflict(CourseDraft(course_slug=slug, updated_by_id=None, updated_at=now))
         course = published_course(slug)
         base = course_files(course) if course is not None else {}
-        draft = CourseDraft(course_slug=slug, files=files, base_files=base, editor_ids=[user.id],
-                            created_at=now, updated_at=now, updated_by_id=user.id)
-        db.session.add(draft)
-    else:
-        if draft.revision != revision:
-            raise Conflict(draft)
-        editors = list(draft.editor_ids or [])
-        # UPDATE ... WHERE revision = the one the form was opened on: of two saves in the same
-        # instant, only one matches the row; the other is told who changed it.
-        result = db.session.execute(
-            update(CourseDraft).where(CourseDraft.id == draft.id, CourseDraft.revision == revision)
-            .values(files=dict(files), revision=revision + 1, updated_at=now, updated_by_id=user.id,
-                    editor_ids=editors if user.id in editors else [*editors, user.id])
-            .execution_options(synchronize_session=False))
-        db.session.refresh(draft)
-        if int(getattr(result, "rowcount", 0) or 0) != 1:
-            raise Conflict(draft)
+        # Two first saves in the same instant: the unique slug keeps one, the other is told.
+        made = insert_ignoring_conflict(CourseDraft, course_slug=slug, files=dict(files), base_files=base,
+                                        revision=1, editor_ids=[user.id], created_at=now, updated_at=now,
+                                        updated_by_id=user.id)
+        draft = draft_of(slug)
+        if not made or draft is None:
+            raise Conflict(draft or CourseDraft(course_slug=slug, updated_by_id=None, updated_at=now))
         return draft
-    db.session.flush()
+    if draft.revision != revision:
+        raise Conflict(draft)
+    editors = list(draft.editor_ids or [])
+    # UPDATE ... WHERE revision = the one the form was opened on: of two saves in the same
+    # instant, only one matches the row; the other is told who changed it.
+    changed = rows_changed(
+        update(CourseDraft).where(CourseDraft.id == draft.id, CourseDraft.revision == revision)
+        .values(files=dict(files), revision=revision + 1, updated_at=now, updated_by_id=user.id,
+                editor_ids=editors if user.id in editors else [*editors, user.id])
+        .execution_options(synchronize_session=False))
+    db.session.refresh(draft)
+    if changed != 1:
+        raise Conflict(draft)
     return draft
 
 

@@ -245,3 +245,15 @@ def test_other_courses_and_impossible_names_are_not_found(client, world, author)
     assert client.post("/studio/courses/basic/lessons/lesson-1/move",
                        data=dict(revision=2**40, direction="up")).status_code == 400
     assert db.session.scalar(select(CourseDraft)) is None
+
+
+def test_two_first_saves_of_a_course_keep_one_draft(client, world, author, admin):
+    from advocacy.studio import drafts
+
+    drafts.save("basic", 0, {"en/course.md": "first"}, author)
+    try:
+        drafts.save("basic", 0, {"en/course.md": "second"}, admin)
+        raise AssertionError("the second first save won")
+    except drafts.Conflict as conflict:
+        assert conflict.by == "Abe Author"
+    assert db.session.scalar(select(CourseDraft)).files == {"en/course.md": "first"}
