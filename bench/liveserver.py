@@ -121,6 +121,8 @@ def content_with_quiz_settings(destination: Path, settings: dict[str, str]) -> P
     shutil.copytree(ROOT / "advocacy" / "content", destination, dirs_exist_ok=True)
     for course in destination.glob("*/*/course.md"):
         text = course.read_text(encoding="utf-8")
+        if "[quiz]" not in text:
+            continue  # a translation: quiz settings are the English course's
         for key, value in settings.items():
             text, found = re.subn(rf"(?m)^{re.escape(key)}\s*=.*$", f"{key} = {value}", text)
             if not found:

@@ -134,7 +134,11 @@ def nav_items():
     if not user.is_authenticated:
         return []
     roles = user.roles
-    return [(item.endpoint, item.label) for item in current_app.extensions["advocacy.nav"] if item.role in roles]
+    shown: dict[str, object] = {}  # one tab per page, however many of the person's roles add it
+    for item in current_app.extensions["advocacy.nav"]:
+        if item.role in roles:
+            shown.setdefault(item.endpoint, item.label)
+    return list(shown.items())
 
 
 def template_helpers():

@@ -68,6 +68,8 @@ class LessonVersionInfo:
     title: str
     minutes: int
     body: str
+    # A translation made from an English version that has changed since ("translation out of date").
+    outdated: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,11 +164,15 @@ def load(stamp: str | None) -> Catalogue:
                      key=lambda c: (tier_rank(c.tier), c.order, c.slug))
 
     versions: dict[int, dict[str, LessonVersionInfo]] = {}
-    for v in session.execute(select(LessonVersion.lesson_id, LessonVersion.id, LessonVersion.language,
-                                     LessonVersion.version, LessonVersion.title, LessonVersion.minutes,
-                                     LessonVersion.body).where(LessonVersion.current)):
+    rows = session.execute(select(LessonVersion.lesson_id, LessonVersion.id, LessonVersion.language,
+                                  LessonVersion.version, LessonVersion.title, LessonVersion.minutes,
+                                  LessonVersion.body, LessonVersion.content_hash, LessonVersion.source_hash)
+                           .where(LessonVersion.current)).all()
+    english_hash = {v.lesson_id: v.content_hash for v in rows if v.language == REFERENCE_LANGUAGE}
+    for v in rows:
+        outdated = bool(v.source_hash) and v.source_hash != english_hash.get(v.lesson_id, v.source_hash)
         versions.setdefault(v.lesson_id, {})[v.language] = LessonVersionInfo(v.id, v.language, v.version, v.title,
-                                                                             v.minutes, v.body)
+                                                                             v.minutes, v.body, outdated)
     lesson_goals: dict[int, list[int]] = {}
     for lesson_id, goal_id in session.execute(select(lesson_goal.c.lesson_id, lesson_goal.c.goal_id)):
         lesson_goals.setdefault(lesson_id, []).append(goal_id)

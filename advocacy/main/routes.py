@@ -19,6 +19,7 @@ ROLE_HOMES = (
     ("marketing", "feed.manage"),
     ("reviewer", "feed.review_queue"),
     ("manager", "reports.team"),
+    ("author", "studio.index"),
 )
 
 

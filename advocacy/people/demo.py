@@ -30,6 +30,7 @@ DEMO_PEOPLE = (
     ("marketing", "Maya Marketing", "Marketing"),
     ("reviewer", "Ruben Reviewer", "Legal"),
     ("admin", "Ada Admin", "IT"),
+    ("author", "Aisha Author", "HR"),
 )
 
 

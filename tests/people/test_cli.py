@@ -9,13 +9,13 @@ def run(app, *args):
 def test_demo_creates_one_login_per_role_and_is_idempotent(app, db):
     result = run(app, "demo", "--password", "demo-password-1")
     assert result.exit_code == 0, result.output
-    for role in ("employee", "manager", "hr", "marketing", "reviewer", "admin"):
+    for role in ("employee", "manager", "hr", "marketing", "reviewer", "admin", "author"):
         assert f"{role}@demo.example" in result.output
         user = db.session.scalar(db.select(User).where(User.email == f"{role}@demo.example"))
         assert user.has_role(role) and password_matches(user.password_hash, "demo-password-1")
     again = run(app, "demo")
     assert again.exit_code == 0 and "unchanged" in again.output
-    assert db.session.scalar(db.select(db.func.count(User.id))) == 6
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 7
 
 
 def test_demo_without_a_password_prints_a_random_one_that_works(app, db):

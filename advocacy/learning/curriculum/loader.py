@@ -335,6 +335,9 @@ def check_course_translation(course: CourseSource, english: CourseSource | None,
     for key in ("tier", "order"):
         if getattr(course, key) != getattr(english, key):
             course.doc.error(errors, key, f"`{key}` differs from the English course ({getattr(english, key)!r})")
+    if "quiz" in course.doc.meta:
+        course.doc.error(errors, "quiz", "quiz settings are set once per course, in the English course.md; "
+                                         "remove the [quiz] table from this translation")
     for slug, lesson in course.lessons.items():
         if slug not in english.lessons:
             errors.append(ContentError(lesson.path, 1, "this lesson has no English version with the same file name"))

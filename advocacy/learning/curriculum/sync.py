@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
+from advocacy.core.organisation import User
 from advocacy.learning.curriculum.errors import ContentError
 from advocacy.learning.curriculum.loader import (
     REFERENCE_LANGUAGE,
@@ -38,15 +39,18 @@ from advocacy.learning.models.policy import PolicyText, PolicyVersion
 class SyncResult:
     changed: int = 0
     errors: list[ContentError] = field(default_factory=list)
+    # Courses published from the browser since: (slug, why) - not touched unless force.
+    left_alone: list[tuple[str, str]] = field(default_factory=list)
 
 
 def digest(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def sync_content(root: Path) -> SyncResult:
+def sync_content(root: Path, force: bool = False) -> SyncResult:
     """Read, check and write everything under `root` (the caller commits). With any error, nothing
-    is written (a savepoint is rolled back) and the result lists every error found."""
+    is written (a savepoint is rolled back) and the result lists every error found. A course
+    published from the browser is left alone (and named in the result) unless `force`."""
     result = SyncResult()
     known_goals = set(db.session.scalars(select(Goal.slug)))
     tree = read_content(root, current_app.config["LANGUAGES"], known_goals, result.errors)
@@ -58,7 +62,9 @@ def sync_content(root: Path) -> SyncResult:
         goals = sync_goals(tree, now)
         result.changed += goals.changed
         result.changed += sync_policy(tree, result.errors)
-        result.changed += sync_courses(tree, goals.by_slug, now, result.errors)
+        left_alone = {} if force else browser_edited()
+        result.left_alone = [(slug, why) for slug, why in left_alone.items()]
+        result.changed += sync_courses(tree, goals.by_slug, now, result.errors, left_alone=set(left_alone))
     except Exception:
         savepoint.rollback()
         raise
@@ -186,16 +192,30 @@ def sync_policy_translation(language: str, source, versions: dict[int, PolicyVer
 
 # -- courses and lessons -------------------------------------------------------------------------
 
-def sync_courses(tree: dict[str, LanguageContent], goals: dict[str, Goal], now: datetime, errors) -> int:
+def browser_edited() -> dict[str, str]:
+    """slug -> why, for every course last published from the browser."""
+    found = {}
+    for course in db.session.scalars(select(Course).where(Course.edited_at.is_not(None)).order_by(Course.slug)):
+        by = db.session.get(User, course.edited_by_id) if course.edited_by_id else None
+        found[course.slug] = (f"published in the browser on {course.edited_at:%Y-%m-%d %H:%M} UTC"
+                              + (f" by {by.name}" if by else ""))
+    return found
+
+
+def sync_courses(tree: dict[str, LanguageContent], goals: dict[str, Goal], now: datetime, errors,
+                 left_alone: frozenset[str] | set[str] = frozenset(), only: str | None = None) -> int:
+    """Every course of the tree; with `only`, that one course and no other (nothing retired)."""
     courses = {c.slug: c for c in db.session.scalars(
         select(Course).options(selectinload(Course.texts), selectinload(Course.goals)))}
     english = tree[REFERENCE_LANGUAGE].courses
     changed = 0
     for slug, course in courses.items():
-        if slug not in english and course.retired_at is None:
+        if only is None and slug not in english and course.retired_at is None and slug not in left_alone:
             course.retired_at = now
             changed += 1
     for slug, source in english.items():
+        if slug in left_alone or (only is not None and slug != only):
+            continue
         known = courses.get(slug)
         if known is None:
             course = Course(slug=slug, tier=source.tier, order=source.order)
@@ -203,7 +223,8 @@ def sync_courses(tree: dict[str, LanguageContent], goals: dict[str, Goal], now: 
             changed += 1
         else:
             course = known
-        changed += assign(course, dict(tier=source.tier, order=source.order, retired_at=None))
+        changed += assign(course, dict(tier=source.tier, order=source.order, retired_at=None, edited_at=None,
+                                       edited_by_id=None))
         changed += sync_links(course, "goals", [goals[g] for g in dict.fromkeys(source.goals)])
         db.session.flush()
         changed += sync_course_texts(course, tree)
@@ -219,15 +240,17 @@ def sync_links(obj, attribute: str, wanted: list) -> int:
     return 1
 
 
-def course_text_values(source: CourseSource) -> dict:
+def course_text_values(source: CourseSource, quiz: dict) -> dict:
+    """`quiz`: the English course's [quiz] table, the one set of settings for every language."""
     values = dict(title=source.title, summary=source.summary, intro=source.intro, minutes=source.minutes,
-                  unlocks=source.unlocks, quiz_settings=source.quiz)
+                  unlocks=source.unlocks, quiz_settings=quiz)
     return {**values, "content_hash": digest(values)}
 
 
 def sync_course_texts(course: Course, tree: dict[str, LanguageContent]) -> int:
     changed = 0
     existing = {t.language: t for t in course.texts}
+    quiz = tree[REFERENCE_LANGUAGE].courses[course.slug].quiz
     for language, content in tree.items():
         source = content.courses.get(course.slug)
         text = existing.get(language)
@@ -236,7 +259,7 @@ def sync_course_texts(course: Course, tree: dict[str, LanguageContent]) -> int:
                 course.texts.remove(text)
                 changed += 1
             continue
-        values = course_text_values(source)
+        values = course_text_values(source, quiz)
         if text is None:
             course.texts.append(CourseText(language=language, **values))
             changed += 1
@@ -276,7 +299,10 @@ def lesson_hash(source: LessonSource) -> str:
 
 
 def sync_lesson_versions(lesson: Lesson, tree: dict[str, LanguageContent], course_slug: str, current: dict) -> int:
+    """A new version in a language whose text changed. A translation written (or changed) now is
+    made from the English version of now: it keeps that version's hash as its source_hash."""
     changed = 0
+    english = tree[REFERENCE_LANGUAGE].courses[course_slug].lessons[lesson.slug]
     for language, content in tree.items():
         course_source = content.courses.get(course_slug)
         source = course_source.lessons.get(lesson.slug) if course_source else None
@@ -291,7 +317,7 @@ def sync_lesson_versions(lesson: Lesson, tree: dict[str, LanguageContent], cours
             db.session.add(LessonVersion(
                 lesson_id=lesson.id, language=language, version=next_version(lesson.id, language),
                 title=source.title, minutes=source.minutes, body=source.body, content_hash=lesson_hash(source),
-                current=True))
+                source_hash=None if language == REFERENCE_LANGUAGE else lesson_hash(english), current=True))
             changed += 1 if old is None else 0
     return changed
 
@@ -306,10 +332,13 @@ def sync_quizzes(course: Course, tree: dict[str, LanguageContent], errors) -> in
     """The quizzes feature loads quiz.gift. Every language folder is offered: one without this
     course (or without a quiz.gift) gets None, so an earlier quiz in that language can be retired."""
     changed = 0
+    settings = tree[REFERENCE_LANGUAGE].courses[course.slug].quiz  # one set for every language
     for language, content in tree.items():
         source = content.courses.get(course.slug)
         if source is None:
             changed += sync_quiz(course, None, {}, language, errors)
+        elif source.quiz_path is None and language != REFERENCE_LANGUAGE:
+            changed += sync_quiz(course, None, {}, language, errors)  # no quiz in this language
         else:
-            changed += sync_quiz(course, source.quiz_path, source.quiz, language, errors)
+            changed += sync_quiz(course, source.quiz_path, settings, language, errors)
     return changed

@@ -51,6 +51,10 @@ class Course(Model):
     tier: Mapped[str] = mapped_column(String(10), index=True)
     order: Mapped[int] = mapped_column(Integer, default=0)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the course was last published from the browser (the studio): `flask content sync`
+    # then leaves it alone, unless --force, so older files never overwrite it unnoticed.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     texts: Mapped[list[CourseText]] = relationship(back_populates="course", cascade="all, delete-orphan")
     lessons: Mapped[list[Lesson]] = relationship(back_populates="course", order_by="Lesson.position")
@@ -110,6 +114,9 @@ class LessonVersion(Model):
     minutes: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # A translation: the content_hash of the English version it was made from. When English has
+    # moved on since, authors and learners see "translation out of date".
+    source_hash: Mapped[str | None] = mapped_column(String(64))
     current: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
