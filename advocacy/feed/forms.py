@@ -11,8 +11,8 @@ from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, 
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from advocacy.core.forms import Form, MultiCheckboxField
+from advocacy.core.images import MAX_IMAGE_BYTES, detect_image_type, read_upload
 from advocacy.feed import rules
-from advocacy.feed.uploads import MAX_IMAGE_BYTES, detect_image_type, read_upload
 from advocacy.learning.tiers import TIERS
 
 NETWORK_LABELS = {

@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from advocacy.core.db import db, rows_changed
+from advocacy.core.images import store_image
 from advocacy.core.organisation import Department, User
 from advocacy.feed import rules
 from advocacy.feed.announce import announce_if_live, announce_withdrawn
 from advocacy.feed.models import Caption, Post, PostEvent, PostVersion
-from advocacy.feed.uploads import store_image
 from advocacy.learning.models.goals import Goal
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from advocacy.core import blobs
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
+from advocacy.core.images import image_hash
 from advocacy.core.pagination import page_number as bounded_page
 from advocacy.feed import rules
 from advocacy.feed.display import display_helpers, policy_url
@@ -18,7 +19,6 @@ from advocacy.feed.listing import feed_page
 from advocacy.feed.models import Post, Share, TrackedLink
 from advocacy.feed.sharing import destination, offer_for, offers_for, record_share, tracked_url
 from advocacy.feed.stats import clicks_per_day, link_totals
-from advocacy.feed.uploads import image_hash
 from advocacy.feed.visibility import reach_of, visible_post_or_404
 
 bp = Blueprint("feed", __name__)

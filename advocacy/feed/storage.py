@@ -9,8 +9,8 @@ from sqlalchemy import Text, cast, select
 
 from advocacy.core import blobs
 from advocacy.core.db import db
+from advocacy.core.images import IMAGE_TYPES, detect_image_type, image_hash
 from advocacy.feed.models import Post, PostVersion
-from advocacy.feed.uploads import IMAGE_TYPES, detect_image_type, image_hash
 
 IMAGE_FOLDER = "feed"  # where older versions kept post images, under UPLOAD_FOLDER
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from advocacy.core import blobs
+from advocacy.core import images as uploaded
 from advocacy.core.audit import record
 from advocacy.core.db import db
 from advocacy.core.i18n import REFERENCE_LANGUAGE
@@ -384,12 +385,12 @@ def upload_image(slug, lesson_slug, language):
         flash(_("An image needs a description for people who cannot see it."), "error")
         return back
     upload = request.files.get("image")
-    data = upload.stream.read(images.MAX_IMAGE_BYTES + 1) if upload else b""
-    mimetype = images.detect_image_type(data)
-    if not data or len(data) > images.MAX_IMAGE_BYTES or mimetype is None:
+    data = upload.stream.read(uploaded.MAX_IMAGE_BYTES + 1) if upload else b""
+    mimetype = uploaded.detect_image_type(data)
+    if not data or len(data) > uploaded.MAX_IMAGE_BYTES or mimetype is None:
         flash(_("Upload a JPEG, PNG or WebP image of at most 2 MB."), "error")
         return back
-    name = images.store(data, mimetype)
+    name = uploaded.store_image(data, mimetype)
     meta, body = drafts.split(files[path])
     body = body.rstrip("\n") + "\n\n" + images.markdown_for(name, form.alt.data) + "\n"
     new_files = dict(files)
@@ -477,7 +478,7 @@ def image(name):
     if data is None:
         abort(404)
     response = make_response(data)
-    response.headers["Content-Type"] = {v: k for k, v in images.IMAGE_TYPES.items()}[match.group(2)]
+    response.headers["Content-Type"] = {v: k for k, v in uploaded.IMAGE_TYPES.items()}[match.group(2)]
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

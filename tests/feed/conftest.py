@@ -32,7 +32,7 @@ def feed_world(world, frozen):
     """Every role's person plus: a live basic post the (certified) employee and other employee may
     share, an advanced post, a draft in review, and a tracked link of the other employee's."""
     from advocacy.feed.sharing import record_share
-    from advocacy.feed.uploads import store_image
+    from advocacy.core.images import store_image
 
     from .helpers import PNG
 

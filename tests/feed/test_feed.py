@@ -8,7 +8,7 @@ from advocacy.learning.models.progress import PolicyAcknowledgement
 from advocacy.learning.models.policy import PolicyVersion
 from advocacy.core.db import db
 from advocacy.feed.models import Post
-from advocacy.feed.uploads import store_image
+from advocacy.core.images import store_image
 
 from ..conftest import START, login
 from ..factories import create_department

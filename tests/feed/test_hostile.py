@@ -195,7 +195,7 @@ def test_an_image_is_stored_under_the_name_of_its_content_and_served_only_to_tho
 
 
 def test_a_webp_and_a_jpeg_are_recognised_by_their_bytes():
-    from advocacy.feed.uploads import detect_image_type
+    from advocacy.core.images import detect_image_type
 
     assert detect_image_type(b"RIFF\x10\x00\x00\x00WEBPVP8 ") == "image/webp"
     assert detect_image_type(b"\xff\xd8\xff\xe0\x00\x10JFIF") == "image/jpeg"

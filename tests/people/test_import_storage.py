@@ -87,7 +87,7 @@ def test_two_people_uploading_the_same_file_each_keep_theirs(client, db, hr, adm
 
 
 def test_a_blob_a_post_still_shows_is_never_discarded_with_an_import(db, hr, marketing):
-    from advocacy.feed.uploads import store_image
+    from advocacy.core.images import store_image
 
     from ..feed.factories import create_post
     from ..feed.helpers import PNG

@@ -1,6 +1,6 @@
-"""Post images: the type is read from the bytes, never from the name. The bytes live in the
-database (core/blobs.py); a post keeps the name "<sha256>.<ext>", so a name always means the same
-bytes and browsers may keep them for good."""
+"""Uploaded images (post images, lesson images): the type is read from the bytes, never from the
+name. The bytes live in the database (core/blobs.py); a post or lesson keeps the name
+"<sha256>.<ext>", so a name always means the same bytes and browsers may keep them for good."""
 from __future__ import annotations
 
 from advocacy.core import blobs
@@ -21,8 +21,8 @@ def detect_image_type(data: bytes) -> str | None:
 
 
 def store_image(data: bytes, mimetype: str) -> str:
-    """Store the image (once, however many posts use it) and return its name. Old versions of a
-    post keep theirs: images are never deleted."""
+    """Store the image (once, however many posts or lessons use it) and return its name. Old
+    versions keep theirs: images are never deleted while something shows them."""
     return f"{blobs.put(data, mimetype)}.{IMAGE_TYPES[mimetype]}"
 
 
