@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from spectree import Response
 from sqlalchemy import select
 
@@ -114,6 +114,9 @@ def people(query: RangeQuery):
                      "department_id": person.department_id, "department": department,
                      "manager_id": person.manager_id, "status": "active" if person.is_active else "deactivated",
                      "roles": [] if erased else roles.get(person.id, []), "start_date": person.start_date})
+    withheld = current_app.config["API_WITHHOLD"]  # what the organisation keeps from every integration
+    for row in rows:
+        row.update({field: [] if field == "roles" else None for field in withheld})
     return page_of(PeoplePage, rows, query.limit, lambda row: [row["id"]])
 
 

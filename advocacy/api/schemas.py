@@ -54,15 +54,15 @@ class Page(BaseModel):
 
 class Person(BaseModel):
     id: int
-    name: str | None = Field(description="null for a former employee whose data was erased.")
-    email: str | None = Field(description="null for a former employee whose data was erased.")
+    name: str | None = Field(description="null for an erased former employee, or when API_WITHHOLD has it.")
+    email: str | None = Field(description="null for an erased former employee, or when API_WITHHOLD has it.")
     former_employee: bool = Field(description="Erased: shown as a former employee, without name or e-mail.")
     department_id: int | None
     department: str | None
-    manager_id: int | None
+    manager_id: int | None = Field(description="null when API_WITHHOLD has it.")
     status: Literal["active", "deactivated"]
-    roles: list[str]
-    start_date: date | None
+    roles: list[str] = Field(description="Empty for a former employee, or when API_WITHHOLD has it.")
+    start_date: date | None = Field(description="null when API_WITHHOLD has it.")
 
 
 class PeoplePage(Page):

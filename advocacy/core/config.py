@@ -89,6 +89,19 @@ def _list(name: str) -> tuple[str, ...]:
     return tuple(item.strip().lower() for item in _str(name, "").split(",") if item.strip())
 
 
+# Personal fields of the REST API's /people an organisation may keep from every integration.
+API_WITHHOLDABLE = ("name", "email", "manager_id", "roles", "start_date")
+
+
+def _choices(name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated subset of `allowed` (an unknown item is a configuration problem)."""
+    given = _list(name)
+    unknown = [item for item in given if item not in allowed]
+    if unknown:
+        _problems.append(f"{name}: {', '.join(unknown)} unknown (choose from {', '.join(allowed)})")
+    return tuple(item for item in given if item in allowed)
+
+
 def _database_url(instance_path: str) -> str:
     given = (_env("DATABASE_URL") or "").strip()
     if not given:
@@ -163,6 +176,7 @@ def from_environment(instance_path: str) -> dict:
         "WEBHOOK_DISABLE_AFTER_DAYS": _int("WEBHOOK_DISABLE_AFTER_DAYS", 5, minimum=1, maximum=90),
         # The REST API (README, "REST API").
         "API_RATE_LIMIT": _str("API_RATE_LIMIT", "").strip() or "600 per minute",
+        "API_WITHHOLD": _choices("API_WITHHOLD", API_WITHHOLDABLE),
         **_single_sign_on(),
         "CONFIG_PROBLEMS": list(_problems),
     }

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from advocacy.api.models import ApiToken
+from advocacy.core import config
 from advocacy.feed import stats
 
 from ..conftest import START
@@ -42,6 +43,25 @@ def test_people_with_department_manager_status_roles_and_the_erased_as_former_em
     assert erased["former_employee"] and erased["name"] is None and erased["email"] is None and erased["roles"] == []
     assert "Eve" not in str(rows) and "erased@example.com" not in str(rows)
     assert [row["id"] for row in rows] == sorted(row["id"] for row in rows)
+
+
+def test_the_fields_the_organisation_withholds_never_leave(api, org, app):
+    app.config["API_WITHHOLD"] = ("name", "email", "roles")
+    try:
+        rows, _pages = walk(api, "/people", 50)
+    finally:
+        app.config["API_WITHHOLD"] = ()
+    seller = next(row for row in rows if row["id"] == org["seller"].id)
+    assert seller["name"] is None and seller["email"] is None and seller["roles"] == []
+    assert seller["department"] == "Sales" and seller["status"] == "active"
+    assert "seller@example.com" not in str(rows) and "Sam Seller" not in str(rows)
+
+
+def test_an_unknown_withheld_field_stops_the_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("API_WITHHOLD", "email,salary")
+    settings = config.from_environment(str(tmp_path))
+    assert settings["API_WITHHOLD"] == ("email",)
+    assert any("API_WITHHOLD: salary unknown" in problem for problem in settings["CONFIG_PROBLEMS"])
 
 
 def test_filters_by_department_and_start_date(api, org, db):
