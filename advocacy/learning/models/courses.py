@@ -51,6 +51,8 @@ class Course(Model):
     tier: Mapped[str] = mapped_column(String(10), index=True)
     order: Mapped[int] = mapped_column(Integer, default=0)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Learning order (learning/rules/quiz_order.py): the quiz opens only once every lesson is read.
+    lessons_before_quiz: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
     texts: Mapped[list[CourseText]] = relationship(back_populates="course", cascade="all, delete-orphan")
     lessons: Mapped[list[Lesson]] = relationship(back_populates="course", order_by="Lesson.position")
