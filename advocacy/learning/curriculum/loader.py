@@ -21,7 +21,8 @@ from advocacy.learning.tiers import TIERS
 # /courses/<slug>/quiz belongs to the quizzes feature, so no lesson may take that name.
 RESERVED_LESSON_SLUGS = {"quiz"}
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-COURSE_KEYS = {"slug", "title", "tier", "summary", "order", "minutes", "goals", "unlocks", "quiz", "lessons_before_quiz"}
+COURSE_KEYS = {"slug", "title", "tier", "summary", "order", "minutes", "goals", "unlocks", "quiz",
+               "lessons_before_quiz"}
 LESSON_KEYS = {"title", "minutes", "goals"}
 POLICY_KEYS = {"version", "title", "summary"}
 GOAL_KEYS = {"slug", "name", "why", "kpi", "unit", "measure", "baseline", "baseline_date", "target"}

@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 
 from advocacy.core.db import db, rows_changed
 from advocacy.learning.learner_view import load_courses
-from advocacy.learning.record import learner_record
 from advocacy.learning.models.courses import Course
 from advocacy.learning.models.quizzes import Attempt, Certification, Quiz, QuizQuestion, QuizVersion
 from advocacy.learning.quiz_window import current_version, order_for, outcomes_of, quiz_for
+from advocacy.learning.record import learner_record
 from advocacy.learning.rules import grading as engine
 from advocacy.learning.rules.quiz_order import LESSONS_UNREAD, QuizOrder
 from advocacy.learning.services.certificates import record_pass
