@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
@@ -71,20 +71,37 @@ def ungradable_reason(kind: str) -> str:
             "use multiple choice, true/false, short answer, matching or numerical")
 
 
-def pool_problems(questions: list[Question]) -> list[tuple[int, str]]:
-    """(line, message) for every question a certification pool cannot hold: a type our quizzes
-    cannot grade, or the same question twice."""
-    problems: list[tuple[int, str]] = []
+@dataclass(frozen=True)
+class PoolFinding:
+    """A question a certification pool cannot hold: `code` (ungradable, repeated) and its values."""
+
+    line: int
+    code: str
+    params: dict
+    message: str
+
+
+def pool_findings(questions: list[Question]) -> list[PoolFinding]:
+    """Every question a certification pool cannot hold: a type our quizzes cannot grade, or the
+    same question twice (the first stays)."""
+    found: list[PoolFinding] = []
     first_seen: dict[str, int] = {}
     for question in questions:
         if question.type not in GRADABLE_TYPES:
-            problems.append((question.line, ungradable_reason(question.type)))
+            found.append(PoolFinding(question.line, "ungradable", {"type": question.type},
+                                     ungradable_reason(question.type)))
             continue
         key = question_key(question_to_dict(question))
         if key in first_seen:
-            problems.append((question.line, f"the same question as on line {first_seen[key]}"))
+            found.append(PoolFinding(question.line, "repeated", {"line": first_seen[key]},
+                                     f"the same question as on line {first_seen[key]}"))
         first_seen.setdefault(key, question.line)
-    return problems
+    return found
+
+
+def pool_problems(questions: list[Question]) -> list[tuple[int, str]]:
+    """(line, message) for every question a certification pool cannot hold (pool_findings)."""
+    return [(finding.line, finding.message) for finding in pool_findings(questions)]
 
 
 def quiz_of(course, language: str) -> Quiz | None:

@@ -93,7 +93,7 @@ def test_a_real_moodle_export_shows_what_a_quiz_cannot_grade_and_why(client, cou
     token = token_of(upload(client, "basic", (MOODLE / "moodle_export_shapes.gift").read_bytes(), "export.gift"))
     page = text(client.get(f"/studio/banks/basic/upload/{token}"))
     assert "Essay (1)" in page and "Description (1)" in page
-    assert "a certification quiz cannot grade essay questions" in page
+    assert "A certification quiz cannot grade essay questions" in page
     assert "Publish these questions" not in page
     # confirming anyway publishes nothing
     assert client.post(f"/studio/banks/basic/upload/{token}").status_code == 422
@@ -146,7 +146,7 @@ def test_a_pool_smaller_than_the_draw_count_is_refused(client, course, author):
     login(client, author)
     token = token_of(upload(client, "basic", b"::A:: One {=yes ~no}\n\n::B:: Two {=yes ~no}\n", "small.gift"))
     page = text(client.get(f"/studio/banks/basic/upload/{token}"))
-    assert "the pool has 2 questions but the quiz draws 6 per attempt" in page
+    assert "The pool has 2 questions but the quiz draws 6 per attempt." in page
     assert client.post(f"/studio/banks/basic/upload/{token}").status_code == 422
     assert versions(course) == [1]
 

@@ -47,6 +47,11 @@ CUE_TEXTS = {
     "longest_right_bank": _l("In {count} of {total} single-answer questions ({share:.0%}) the right option is the "
                              "longest."),
 }
+PROBLEM_TEXTS = {
+    "no_settings": _l("The course has no quiz settings in this language yet: set them in course.md first."),
+    "no_questions": _l("The file holds no question a certification quiz can grade."),
+    "pool_too_small": _l("The pool has %(pool)d questions but the quiz draws %(draw)d per attempt."),
+}
 SIDES = {"true": _l("true"), "false": _l("false")}
 FLAG_LABELS = {
     "too_easy": _l("Too easy"), "too_hard": _l("Too hard"), "weak_discrimination": _l("Weak discrimination"),
@@ -69,7 +74,20 @@ def cue_text(cue) -> str:
 
 
 
+def refusal_text(finding) -> str:
+    """Why a certification pool cannot hold a question, in the reader's language."""
+    if finding.code == "ungradable":
+        return _("A certification quiz cannot grade %(type)s questions; use multiple choice, true/false, "
+                 "short answer, matching or numerical.", type=str(TYPE_LABELS.get(finding.params["type"], "")).lower())
+    return _("The same question as on line %(n)d.", n=finding.params["line"])
+
+
+def problem_text(code: str, values: dict) -> str:
+    return str(PROBLEM_TEXTS[code]) % values
+
+
 bp.add_app_template_global(cue_text, "cue_text")
+bp.add_app_template_global(problem_text, "problem_text")
 
 
 def _course_or_404(slug: str):
@@ -181,7 +199,7 @@ def _preview_page(course, upload, data: bytes, status: int = 200):
     dicts = [question_to_dict(q) for q in result.questions]
     settings = services.settings_for(course, upload.language)
     context = _bank_context(dicts, settings.questions if settings else None) if dicts else {}
-    refused = {q.line: reason for q, reason in result.refused}
+    refused = {q.line: refusal_text(finding) for q, finding in result.refused}
     return render_template("banks/preview.html", course=course, upload=upload, result=result, refused=refused,
                            lines=[q.line for q in result.questions], form=BankConfirmForm(), **context), status
 

@@ -18,7 +18,7 @@ from advocacy.core import audit, blobs
 from advocacy.core.blobs import Blob
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
-from advocacy.learning.bank_store import check_settings, pool_problems, store_version, ungradable_reason
+from advocacy.learning.bank_store import PoolFinding, check_settings, pool_findings, pool_problems, store_version
 from advocacy.learning.banks import cues as bank_cues
 from advocacy.learning.banks import item_analysis
 from advocacy.learning.banks.gift import (
@@ -27,14 +27,13 @@ from advocacy.learning.banks.gift import (
     Question,
     parse_gift_bytes,
     question_from_dict,
-    question_to_dict,
 )
 from advocacy.learning.banks.gift_export import export_gift
 from advocacy.learning.banks.moodle_xml import parse_moodle_xml, to_moodle_xml
 from advocacy.learning.models.banks import BankUpload
 from advocacy.learning.models.courses import Course
-from advocacy.learning.models.quizzes import Attempt, Quiz, QuizQuestion, QuizVersion
-from advocacy.learning.rules.grading import GRADABLE_TYPES, QuizSettings
+from advocacy.learning.models.quizzes import Attempt, Quiz, QuizVersion
+from advocacy.learning.rules.grading import QuizSettings
 
 KEEP_SECONDS = 3600  # an upload waits an hour for its confirmation
 MAX_BYTES = 2 * 1024 * 1024
@@ -126,8 +125,8 @@ class Preview:
 
     questions: list[Question] = field(default_factory=list)
     errors: list[GiftErrorItem] = field(default_factory=list)   # the file cannot be read: line and message
-    refused: list[tuple[Question, str]] = field(default_factory=list)  # read, but no certification pool holds it
-    problems: list[tuple[int, str]] = field(default_factory=list)  # bank-level: pool too small, no settings
+    refused: list[tuple[Question, PoolFinding]] = field(default_factory=list)  # read, but no pool can hold it
+    problems: list[tuple[str, dict]] = field(default_factory=list)  # bank-level (BANK_PROBLEMS codes)
 
     @property
     def gradable(self) -> list[Question]:
@@ -167,22 +166,30 @@ def preview(course: Course, language: str, data: bytes, kind: str, filename: str
     except GiftError as error:
         result.errors = list(error.errors)
         return result
-    by_line = {}
-    for line, message in pool_problems(result.questions):
-        by_line.setdefault(line, message)
+    by_line: dict[int, PoolFinding] = {}
+    for finding in pool_findings(result.questions):
+        by_line.setdefault(finding.line, finding)
     result.refused = [(q, by_line[q.line]) for q in result.questions if q.line in by_line]
     result.problems = bank_problems(course, language, result.gradable)
     return result
 
 
-def bank_problems(course: Course, language: str, questions: list[Question]) -> list[tuple[int, str]]:
+# What stops a whole bank (codes, with the values a page fills into its translated sentence).
+BANK_PROBLEMS = {
+    "no_settings": "the course has no quiz settings in this language yet: set them in course.md first",
+    "no_questions": "the file holds no question a certification quiz can grade",
+    "pool_too_small": "the pool has {pool} questions but the quiz draws {draw} per attempt",
+}
+
+
+def bank_problems(course: Course, language: str, questions: list[Question]) -> list[tuple[str, dict]]:
     settings = settings_for(course, language)
     if settings is None:
-        return [(0, "the course has no quiz settings in this language yet: set them in course.md first")]
+        return [("no_settings", {})]
     if not questions:
-        return [(0, "the file holds no question a certification quiz can grade")]
+        return [("no_questions", {})]
     if len(questions) < settings.questions:
-        return [(0, f"the pool has {len(questions)} questions but the quiz draws {settings.questions} per attempt")]
+        return [("pool_too_small", {"pool": len(questions), "draw": settings.questions})]
     return []
 
 
@@ -195,7 +202,8 @@ def publish_bank(course: Course, language: str, questions: list[Question], actor
     through the same versioning as `flask content sync`; an audit entry says who and from what.
     Returns the new version, or None when the pool and settings are unchanged (nothing written).
     BankRefused lists the problems (an ungradable or repeated question, a pool too small)."""
-    problems = pool_problems(questions) + bank_problems(course, language, questions)
+    problems = pool_problems(questions) + [(0, BANK_PROBLEMS[code].format(**values))
+                                           for code, values in bank_problems(course, language, questions)]
     if problems:
         raise BankRefused(problems)
     settings = settings_for(course, language)
@@ -288,5 +296,3 @@ def analysis_of(version: QuizVersion) -> tuple[item_analysis.BankAnalysis | None
 def version_numbers(quiz: Quiz) -> list[int]:
     return [v.number for v in quiz.versions]
 
-
-__all__ = ["GRADABLE_TYPES", "QuizQuestion", "question_to_dict", "ungradable_reason"]
