@@ -234,3 +234,28 @@ def test_an_old_version_can_be_shown_and_downloaded(client, course, author, tmp_
 
 def seed_gift(count: int) -> str:
     return "\n".join(f"::Seed {n}:: Is {n} a seed number? {{T}}\n" for n in range(1, count + 1))
+
+
+def test_the_quiz_start_page_links_to_the_bank_for_authors_only(client, course, author, employee):
+    login(client, author)
+    assert "/studio/banks/basic?language=en" in text(client.get("/courses/basic/quiz"))
+    login(client, employee)
+    assert "/studio/banks" not in text(client.get("/courses/basic/quiz"))
+
+
+def test_an_upload_left_unconfirmed_expires_after_an_hour(client, course, author, frozen):
+    from datetime import timedelta
+
+    from advocacy.core.blobs import Blob
+    from advocacy.learning.services.banks import remove_stale_uploads
+
+    from ..conftest import START
+
+    frozen(START)
+    login(client, author)
+    token = token_of(upload(client, "basic", client.get("/studio/banks/basic/export.gift").get_data(), "a.gift"))
+    frozen(START + timedelta(minutes=61))
+    assert client.get(f"/studio/banks/basic/upload/{token}").status_code == 404
+    assert remove_stale_uploads() == 1
+    db.session.commit()
+    assert db.session.scalar(select(BankUpload)) is None and db.session.scalar(select(Blob)) is None

@@ -29,7 +29,7 @@ def export_command(course: str, kind: str, language: str, number: int | None, ou
     quiz = banks.quizzes_of(found).get(language)
     version = banks.version_of(quiz, number) if quiz else None
     if version is None:
-        what = f"version {number}" if number and quiz else f"a quiz in {language!r}"
+        what = f"version {number} in {language!r}" if number and quiz else f"quiz in {language!r}"
         raise click.ClickException(f"course {course!r} has no {what}")
     try:
         data = banks.export_bank(version, kind)

@@ -18,6 +18,7 @@ from advocacy.core import audit, blobs
 from advocacy.core.blobs import Blob
 from advocacy.core.clock import utcnow
 from advocacy.core.db import db
+from advocacy.core.jobs import crontab, periodic, run_once
 from advocacy.learning.bank_store import PoolFinding, check_settings, pool_findings, pool_problems, store_version
 from advocacy.learning.banks import cues as bank_cues
 from advocacy.learning.banks import item_analysis
@@ -256,6 +257,12 @@ def remove_stale_uploads(now: datetime | None = None) -> int:
                                      .returning(BankUpload.blob_hash)))
     blobs.discard(hashes)
     return len(hashes)
+
+
+@periodic("learning.expire_bank_uploads", crontab(minute="35"))
+def expire_bank_uploads() -> None:
+    """Quiz files left unconfirmed for an hour go (each upload also clears the stale ones)."""
+    run_once("learning.expire_bank_uploads", f"{utcnow():%Y-%m-%dT%H}", remove_stale_uploads)
 
 
 def uses_upload(digest: str) -> bool:
