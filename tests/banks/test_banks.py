@@ -138,8 +138,6 @@ def test_someone_elses_upload_is_not_found(client, course, author, admin):
     login(client, admin)
     assert client.get(f"/studio/banks/basic/upload/{token}").status_code == 404
     assert client.post(f"/studio/banks/basic/upload/{token}").status_code == 404
-    other = create_quiz_course(Path("/tmp") / "unused", slug="other-course")  # another course's page
-    assert client.get(f"/studio/banks/{other.slug}/upload/{token}").status_code == 404
 
 
 def test_a_pool_smaller_than_the_draw_count_is_refused(client, course, author):
@@ -259,3 +257,49 @@ def test_an_upload_left_unconfirmed_expires_after_an_hour(client, course, author
     assert remove_stale_uploads() == 1
     db.session.commit()
     assert db.session.scalar(select(BankUpload)) is None and db.session.scalar(select(Blob)) is None
+
+
+def test_the_list_needs_the_same_queries_for_one_bank_or_many(client, db, tmp_path, author):
+    from ..courses.factories import QueryCounter
+
+    create_quiz_course(tmp_path / "a", slug="one")
+    login(client, author)
+    client.get("/studio/banks")
+    with QueryCounter(db.engine) as one:
+        assert client.get("/studio/banks").status_code == 200
+    for n in range(2, 5):
+        course = create_quiz_course(tmp_path / f"c{n}", slug=f"course-{n}")
+        load_quiz(course, tmp_path / f"c{n}" / "v2", text=seed_gift(6))
+        db.session.commit()
+    client.get("/studio/banks")  # the organisation's settings are read again once the content changed
+    with QueryCounter(db.engine) as many:
+        page = client.get("/studio/banks").get_data(as_text=True)
+    assert page.count("/studio/banks/course-") == 3
+    assert len(many.statements) == len(one.statements)
+
+
+def test_hostile_files_are_refused_with_a_reason_and_publish_nothing(client, course, author):
+    login(client, author)
+    latin1 = upload(client, "basic", "::Café:: Koffie? {T}".encode("latin-1"), "latin1.gift")
+    assert "not UTF-8" in text(client.get(latin1.headers["Location"]))
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+            b"<quiz><question type=\"truefalse\"><name><text>&b;</text></name></question></quiz>")
+    page = text(client.get(upload(client, "basic", bomb, "bomb.xml").headers["Location"]))
+    assert "cannot be read" in page and "aaaaaaaaaaaaaaaaaaaa" not in page
+    assert versions(course) == [1]
+
+
+def test_a_language_we_do_not_have_is_refused(client, course, author):
+    login(client, author)
+    response = upload(client, "basic", b"::A:: One {T}\n", "a.gift", language="xx")
+    assert response.status_code == 303 and "/upload/" not in response.headers["Location"]
+    assert db.session.scalar(select(BankUpload)) is None
+
+
+def test_an_upload_for_one_course_does_not_open_under_another(client, course, author, tmp_path):
+    create_quiz_course(tmp_path / "two", slug="two")
+    login(client, author)
+    token = token_of(upload(client, "basic", client.get("/studio/banks/basic/export.gift").get_data(), "a.gift"))
+    assert client.get(f"/studio/banks/two/upload/{token}").status_code == 404
+    assert client.post(f"/studio/banks/two/upload/{token}").status_code == 404
+    assert client.get("/studio/banks/basic/upload/" + "a" * 500).status_code == 404

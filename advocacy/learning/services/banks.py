@@ -12,7 +12,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
 
 from advocacy.core import audit, blobs
 from advocacy.core.blobs import Blob
@@ -33,7 +34,7 @@ from advocacy.learning.banks.gift_export import export_gift
 from advocacy.learning.banks.moodle_xml import parse_moodle_xml, to_moodle_xml
 from advocacy.learning.models.banks import BankUpload
 from advocacy.learning.models.courses import Course
-from advocacy.learning.models.quizzes import Attempt, Quiz, QuizVersion
+from advocacy.learning.models.quizzes import Attempt, Quiz, QuizQuestion, QuizVersion
 from advocacy.learning.rules.grading import QuizSettings
 
 KEEP_SECONDS = 3600  # an upload waits an hour for its confirmation
@@ -62,14 +63,21 @@ class BankRow:
 
 
 def banks() -> list[BankRow]:
-    """Every course's quiz in every language with its newest version and pool size, in course order."""
-    rows = []
+    """Every course's quiz in every language with its newest version and pool size, in course order
+    (three queries, however many banks and versions there are)."""
     quizzes = db.session.scalars(select(Quiz).join(Course).where(Course.retired_at.is_(None))
+                                 .options(selectinload(Quiz.course).selectinload(Course.texts))
                                  .order_by(Course.order, Course.slug, Quiz.language)).all()
-    for quiz in quizzes:
-        version = quiz.versions[-1] if quiz.versions else None
-        rows.append(BankRow(quiz.course, quiz, version, len(version.questions) if version else 0))
-    return rows
+    newest = (select(QuizVersion.quiz_id, func.max(QuizVersion.number).label("number"))
+              .group_by(QuizVersion.quiz_id).subquery())
+    versions = {v.quiz_id: v for v in db.session.scalars(
+        select(QuizVersion).join(newest, (newest.c.quiz_id == QuizVersion.quiz_id)
+                                 & (newest.c.number == QuizVersion.number)))}
+    pools = dict(db.session.execute(select(QuizQuestion.version_id, func.count(QuizQuestion.id))
+                                    .where(QuizQuestion.version_id.in_([v.id for v in versions.values()]))
+                                    .group_by(QuizQuestion.version_id)).all())
+    return [BankRow(quiz.course, quiz, versions.get(quiz.id),
+                    pools.get(versions[quiz.id].id, 0) if quiz.id in versions else 0) for quiz in quizzes]
 
 
 def course_by_slug(slug: str) -> Course | None:
