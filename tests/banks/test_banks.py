@@ -303,3 +303,19 @@ def test_an_upload_for_one_course_does_not_open_under_another(client, course, au
     assert client.get(f"/studio/banks/two/upload/{token}").status_code == 404
     assert client.post(f"/studio/banks/two/upload/{token}").status_code == 404
     assert client.get("/studio/banks/basic/upload/" + "a" * 500).status_code == 404
+
+
+def test_a_large_bank_is_shown_eight_questions_a_page_by_type(client, db, tmp_path, author):
+    course = create_course("big", "basic")
+    load_quiz(course, tmp_path / "big", text=seed_gift(18) + "\n\n::Capital:: The capital? {=Amsterdam ~Utrecht}\n",
+              questions=5)
+    db.session.commit()
+    login(client, author)
+    first = text(client.get("/studio/banks/big"))
+    assert first.count('class="card bank-question"') == 8
+    assert "Multiple choice (1)" in first and "True/false (18)" in first  # counts over the whole bank
+    assert "Page 1 of 3" in first and "Next questions" in first
+    assert re.search(r'href="/studio/banks/big\?[^"]*page=1[^"]*#type-truefalse"', first)  # where the type starts
+    last = text(client.get("/studio/banks/big?page=3"))
+    assert last.count('class="card bank-question"') == 3 and "Seed 18" in last
+    assert text(client.get("/studio/banks/big?page=999999999999")).count('class="card bank-question"') == 3

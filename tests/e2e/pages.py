@@ -52,6 +52,9 @@ PAGES = [
     MainPage("audit log", "/admin/audit", who="admin"),
     MainPage("your data", "/account/privacy", who="employee"),
     MainPage("leaderboard", "/leaderboard", who="employee"),
+    MainPage("quiz banks", "/studio/banks", who="admin"),
+    MainPage("quiz bank", "/studio/banks/basic", who="admin"),
+    MainPage("quiz bank item analysis", "/studio/banks/basic/analysis", who="admin"),
 ]
 
 

@@ -12,8 +12,8 @@ from flask_login import current_user
 
 from advocacy.core.blobs import BlobTooLarge
 from advocacy.core.csvexport import csv_response
-from advocacy.core.i18n import LANGUAGES
-from advocacy.core.pagination import MAX_ID, query_int
+from advocacy.core.i18n import LANGUAGE_CHOICES, LANGUAGES
+from advocacy.core.pagination import MAX_ID, page_number, query_int
 from advocacy.identity.guards import role_required
 from advocacy.learning.banks import item_analysis
 from advocacy.learning.banks.gift import question_to_dict
@@ -114,17 +114,30 @@ def learner_preview(questions: list[dict]) -> list:
     return [shown.get(i) for i in range(len(questions))]
 
 
-def by_type(questions: list[dict]) -> list[tuple[str, list[int]]]:
+PER_PAGE = 8  # questions per page: the page stays within the 50 kB budget on a phone
+
+
+def by_type(questions: list[dict], indexes: list[int] | None = None) -> list[tuple[str, list[int]]]:
+    """The question indexes (all, or those given) grouped by type, in TYPES order."""
     groups: dict[str, list[int]] = {}
-    for index, question in enumerate(questions):
-        groups.setdefault(question["type"], []).append(index)
+    for index in range(len(questions)) if indexes is None else indexes:
+        groups.setdefault(questions[index]["type"], []).append(index)
     return [(kind, groups[kind]) for kind in TYPES if kind in groups]
 
 
 def _bank_context(questions: list[dict], draw: int | None) -> dict:
+    """Everything the question list shows, for one page of PER_PAGE questions (ordered by type);
+    the bank's cues and counts are over the whole bank."""
     per_question, bank_level, summary = services.cues_of(questions, draw)
-    return dict(questions=questions, previews=learner_preview(questions), groups=by_type(questions),
-                cues=per_question, bank_cues=bank_level, summary=summary, type_labels=TYPE_LABELS)
+    ordered = [i for _kind, indexes in by_type(questions) for i in indexes]
+    pages = max(1, -(-len(ordered) // PER_PAGE))
+    page = min(page_number(), pages)
+    shown = ordered[(page - 1) * PER_PAGE:page * PER_PAGE]
+    previews = learner_preview(questions)
+    first_page = {kind: ordered.index(indexes[0]) // PER_PAGE + 1 for kind, indexes in by_type(questions)}
+    return dict(questions=questions, previews=previews, groups=by_type(questions, shown), all_groups=by_type(questions),
+                first_page=first_page, page=page, pages=pages, cues=per_question, bank_cues=bank_level,
+                summary=summary, type_labels=TYPE_LABELS)
 
 
 @bp.get("")
@@ -142,7 +155,7 @@ def bank(slug):
     version = services.version_of(quiz, query_int("version", None, 1, MAX_ID)) if quiz else None
     context = _bank_context(services.question_dicts(version), version.questions_per_attempt) if version else {}
     return render_template("banks/bank.html", course=course, language=language, quiz=quiz, version=version,
-                           languages=LANGUAGES, form=BankUploadForm(language=language), **context)
+                           languages=LANGUAGE_CHOICES, form=BankUploadForm(language=language), **context)
 
 
 @bp.get("/<slug>/export.<kind>")
@@ -251,7 +264,7 @@ def analysis(slug):
     quiz, version = _analysis_version(course)
     result, questions = services.analysis_of(version) if version else (None, {})
     return render_template("banks/analysis.html", course=course, language=_language(), quiz=quiz, version=version,
-                           analysis=result, questions=questions, languages=LANGUAGES,
+                           analysis=result, questions=questions,
                            minimum=item_analysis.MIN_ATTEMPTS, option_label=item_analysis.option_label,
                            flag_labels=FLAG_LABELS, type_labels=TYPE_LABELS)
 
