@@ -14,7 +14,7 @@ from advocacy.learning.models.banks import BankUpload
 from advocacy.learning.models.quizzes import Quiz, QuizVersion
 
 from ..conftest import login
-from ..quizzes.factories import create_course, create_quiz_course, load_quiz, start
+from ..quizzes.factories import SMALL_GIFT, create_course, create_quiz_course, load_quiz, start
 
 MOODLE = Path(__file__).parent.parent / "quizzes" / "fixtures" / "moodle"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -319,3 +319,28 @@ def test_a_large_bank_is_shown_eight_questions_a_page_by_type(client, db, tmp_pa
     last = text(client.get("/studio/banks/big?page=3"))
     assert last.count('class="card bank-question"') == 3 and "Seed 18" in last
     assert text(client.get("/studio/banks/big?page=999999999999")).count('class="card bank-question"') == 3
+
+
+def test_a_bank_published_by_someone_else_meanwhile_is_a_clear_refusal(db, course, author):
+    """Two authors confirm at once: the second finds version 2 taken (the database's unique version
+    number decides) and gets a refusal it can show, not an error page; nothing of theirs is kept."""
+    from sqlalchemy import insert
+
+    from advocacy.learning.services.banks import BankRefused, publish_bank
+
+    quiz = db.session.scalar(select(Quiz))
+    first = quiz.versions[-1]  # loaded now, as the request loaded it before the other author's commit
+    with db.engine.begin() as other:
+        other.execute(insert(QuizVersion).values(
+            quiz_id=quiz.id, number=2, content_hash="x" * 64, questions_per_attempt=6, pass_mark=80,
+            attempts_before_cooldown=2, cooldown_hours=24, valid_months=12, created_at=first.created_at))
+    questions = parse_gift(SMALL_GIFT.replace("Amsterdam", "Amsterdam (NL)"))
+    try:
+        publish_bank(course, "en", questions, author.id)
+    except BankRefused as refused:
+        assert "published a moment ago" in str(refused)
+    else:
+        raise AssertionError("publishing over a version number taken meanwhile was not refused")
+    db.session.rollback()
+    assert versions(course) == [1, 2]
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "quiz_bank_published")) is None

@@ -237,8 +237,13 @@ def confirm(slug, token):
         flash(_("Nothing was published: the file has problems, listed below."), "error")
         return _preview_page(course, upload, data, 422)
     language = upload.language
-    version = services.publish_bank(course, language, result.questions, current_user.id,
-                                    source=upload.filename or upload.kind)
+    try:
+        version = services.publish_bank(course, language, result.questions, current_user.id,
+                                        source=upload.filename or upload.kind)
+    except services.BankRefused:  # another author published this bank between our checks and now
+        flash(_("Another version of this bank was published a moment ago: nothing of yours was published. "
+                "Look at the newest version, then upload your file again."), "error")
+        return redirect(url_for("banks.bank", slug=slug, language=language), 303)
     services.discard_upload(upload)
     if version is None:
         flash(_("Nothing changed: the bank already holds exactly these questions."), "info")

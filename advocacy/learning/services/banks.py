@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from advocacy.core import audit, blobs
@@ -39,7 +40,6 @@ from advocacy.learning.rules.grading import QuizSettings
 
 KEEP_SECONDS = 3600  # an upload waits an hour for its confirmation
 MAX_BYTES = 2 * 1024 * 1024
-TOKEN_LENGTH = 43
 EXPORT_TYPES = {"gift": ("text/plain; charset=utf-8", "gift"), "xml": ("application/xml", "xml")}
 
 
@@ -188,6 +188,7 @@ BANK_PROBLEMS = {
     "no_settings": "the course has no quiz settings in this language yet: set them in course.md first",
     "no_questions": "the file holds no question a certification quiz can grade",
     "pool_too_small": "the pool has {pool} questions but the quiz draws {draw} per attempt",
+    "published_meanwhile": "another version of this bank was published a moment ago; look at it and try again",
 }
 
 
@@ -217,9 +218,14 @@ def publish_bank(course: Course, language: str, questions: list[Question], actor
         raise BankRefused(problems)
     settings = settings_for(course, language)
     assert settings is not None  # bank_problems said so
-    if not store_version(course, language, settings, questions):
+    try:
+        with db.session.begin_nested():  # a version number taken a moment ago by another author
+            changed = store_version(course, language, settings, questions)
+            db.session.flush()
+    except IntegrityError:
+        raise BankRefused([(0, BANK_PROBLEMS["published_meanwhile"])]) from None
+    if not changed:
         return None
-    db.session.flush()
     version = version_of(quizzes_of(course)[language], None)
     assert version is not None
     audit.record("quiz_bank_published", f"{course.slug} ({language}): version {version.number}, "
@@ -306,8 +312,3 @@ def analysis_of(version: QuizVersion) -> tuple[item_analysis.BankAnalysis | None
                      for item, result in zip(items, results) if str(item["id"]) in questions]
         records.append(item_analysis.AttemptRecord(float(score or 0), tuple(responses)))
     return item_analysis.analyse(records, questions, version.number), questions
-
-
-def version_numbers(quiz: Quiz) -> list[int]:
-    return [v.number for v in quiz.versions]
-
