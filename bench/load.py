@@ -254,7 +254,7 @@ class ShareFlow(Flow):
 
 class QuizAndShareFlow(ShareFlow):
     """The whole flow of issue 8, point 5, for people who start uncertified: acknowledge the
-    policy, take the basic quiz (about a third fail their first attempt on purpose, by handing in
+    policy, read the basic course's lessons (the quiz opens only then), take the basic quiz (about a third fail their first attempt on purpose, by handing in
     an empty form; the second attempt passes), then share as ShareFlow does. Passing needs the
     answer key: the load client reads the attempt's draw from the database, as a test may (the app
     never sends it). Acknowledged: every attempt handed in, each person's certification, shares, clicks."""
@@ -271,10 +271,26 @@ class QuizAndShareFlow(ShareFlow):
                 user.call("POST", "/policy/acknowledge", {"csrf_token": csrf_of(page), "version": version.group(1)},
                           expect=(302,))
             user.state["policy"] = True
+        elif not user.state.get("read"):
+            self.read_next_lesson(user)  # learning order: the quiz opens once every lesson is read
         elif not user.state.get("certified"):
             self.take_quiz(user)
         else:
             super().step(user)
+
+    @staticmethod
+    def read_next_lesson(user: SimUser) -> None:
+        """One lesson of the basic course read ("Done, next"); after the last, the quiz is open."""
+        path = user.state.get("next_lesson") or LessonsFlow.first_lesson(user)
+        if path is None:
+            user.state["read"] = True
+            return
+        page = user.call("GET", path)
+        done = user.call("POST", path + "/done", {"csrf_token": csrf_of(page)}, expect=(302,))
+        location = done.location or ""
+        following = location if re.search(r"^/courses/basic/[\w-]+$", location) else None
+        user.state["next_lesson"] = following
+        user.state["read"] = following is None
 
     def take_quiz(self, user: SimUser) -> None:
         start = user.call("GET", "/courses/basic/quiz")

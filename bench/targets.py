@@ -77,12 +77,14 @@ def quiz_answers(sessions, path: str) -> dict:
 
 # Run once on the prepared database (python -c, the app's own services): what the measured
 # pages need beyond `flask demo`. The demo employee has acknowledged the policy and holds a basic
-# certification, so the feed shows posts and has something to share.
+# certification, so the feed shows posts and has something to share; the demo manager has read
+# every basic lesson, so the basic quiz opens for them (learning order).
 WORLD_SETUP = """
 from advocacy import create_app
 from advocacy.core.clock import utcnow
-from advocacy.learning.models.courses import Course
+from advocacy.learning.models.courses import Course, Lesson, LessonVersion
 from advocacy.learning.policy import current_policy
+from advocacy.learning.services.reading import mark_lesson_read
 from advocacy.learning.services.policy import acknowledge_policy
 from advocacy.core.db import db
 from advocacy.core.organisation import User
@@ -94,6 +96,12 @@ with app.app_context():
     course = db.session.scalar(db.select(Course).where(Course.slug == "basic"))
     acknowledge_policy(employee.id, current_policy(), utcnow())
     record_pass(employee.id, "basic", current_version(quiz_for(course.id, "en")), None, utcnow())
+    manager = db.session.scalar(db.select(User).where(User.email == "manager@demo.example"))
+    for lesson_id, version_id in db.session.execute(
+            db.select(Lesson.id, LessonVersion.id).join(LessonVersion, LessonVersion.lesson_id == Lesson.id)
+            .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None), LessonVersion.current,
+                   LessonVersion.language == "en")).all():
+        mark_lesson_read(manager.id, lesson_id, version_id, utcnow())
     db.session.commit()
 """
 

@@ -14,7 +14,7 @@ worst one extra reload.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from flask import current_app
@@ -27,11 +27,12 @@ from advocacy.core.settings import Settings, organisation_settings
 from advocacy.learning.models.courses import Course, CourseText, Lesson, LessonVersion, course_goal, lesson_goal
 from advocacy.learning.models.goals import Goal, GoalText
 from advocacy.learning.models.policy import PolicyText, PolicyVersion
+from advocacy.learning.models.quizzes import Quiz, QuizVersion
 from advocacy.learning.tiers import tier_rank
 
 _EXTENSION = "advocacy.catalogue"
 _load_lock = threading.Lock()
-watch(Course, CourseText, Lesson, LessonVersion, Goal, GoalText, PolicyVersion, PolicyText)
+watch(Course, CourseText, Lesson, LessonVersion, Goal, GoalText, PolicyVersion, PolicyText, Quiz, QuizVersion)
 
 
 # -- what is kept -------------------------------------------------------------------------------
@@ -54,10 +55,20 @@ class CourseInfo:
     tier: str
     order: int
     texts: MappingProxyType  # language -> CourseTextInfo
+    lessons_before_quiz: bool = True  # learning order: the quiz opens once every lesson is read
+    # language -> (attempts_before_cooldown, cooldown_hours) of the live quiz's current version
+    cooldowns: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     def text_in(self, language: str) -> CourseTextInfo | None:
         """In `language`, else in English."""
         return self.texts.get(language) or self.texts.get(REFERENCE_LANGUAGE)
+
+    def cooldown_in(self, language: str) -> tuple[int, float] | None:
+        """The cooldown settings of the quiz a person reading `language` takes: that language's,
+        else English, else any (as the quiz's start page picks it); None without a quiz."""
+        if language in self.cooldowns or REFERENCE_LANGUAGE in self.cooldowns:
+            return self.cooldowns.get(language) or self.cooldowns.get(REFERENCE_LANGUAGE)
+        return next(iter(self.cooldowns.values()), None)
 
 
 @dataclass(frozen=True)
@@ -159,7 +170,14 @@ def load(stamp: str | None) -> Catalogue:
         texts.setdefault(row.course_id, {})[row.language] = CourseTextInfo(
             row.language, row.title, row.summary or "", row.intro or "", row.minutes or 0, row.unlocks or "",
             MappingProxyType(dict(row.quiz_settings or {})))
-    courses = sorted((CourseInfo(c.id, c.slug, c.tier, c.order, MappingProxyType(texts.get(c.id, {})))
+    cooldowns: dict[int, dict[str, tuple[int, float]]] = {}
+    for course_id, language, attempts, hours in session.execute(
+            select(Quiz.course_id, Quiz.language, QuizVersion.attempts_before_cooldown, QuizVersion.cooldown_hours)
+            .join(QuizVersion, QuizVersion.quiz_id == Quiz.id).where(Quiz.retired_at.is_(None))
+            .order_by(QuizVersion.number)):
+        cooldowns.setdefault(course_id, {})[language] = (attempts, hours)  # the newest version wins
+    courses = sorted((CourseInfo(c.id, c.slug, c.tier, c.order, MappingProxyType(texts.get(c.id, {})),
+                                 c.lessons_before_quiz, MappingProxyType(cooldowns.get(c.id, {})))
                       for c in session.scalars(select(Course).where(Course.retired_at.is_(None)))),
                      key=lambda c: (tier_rank(c.tier), c.order, c.slug))
 

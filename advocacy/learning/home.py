@@ -10,9 +10,11 @@ from datetime import date, datetime
 
 from advocacy.learning.learner_view import CourseView, by_tier, load_courses
 from advocacy.learning.policy import acknowledged_current
+from advocacy.learning.quiz_window import order_for
 from advocacy.learning.record import GrantRow, learner_record
 from advocacy.learning.rules.eligibility import TierStatus
 from advocacy.learning.rules.next_step import NextStep, next_step
+from advocacy.learning.rules.quiz_order import QuizOrder
 from advocacy.learning.rules.validity import CertificationState, states_from
 from advocacy.learning.standing import due_dates_for, eligibility_from
 from advocacy.learning.tiers import TIERS
@@ -51,6 +53,7 @@ class HomePage:
     cards: list[TierCard]
     acknowledged: bool
     certifications: dict[str, CertificationState]
+    quiz_order: QuizOrder | None = None  # when the step is a quiz: whether it opens now (learning order)
 
 
 def home_for(user, language: str, now: datetime) -> HomePage:
@@ -64,4 +67,5 @@ def home_for(user, language: str, now: datetime) -> HomePage:
              for tier in TIERS]
     step = next_step(acknowledged=acknowledged, courses=courses, eligibility=eligibility,
                      certifications=certifications, now=now)
-    return HomePage(step, cards, acknowledged, certifications)
+    order = order_for(step.course, record, language, now) if step.kind in ("quiz", "renew") and step.course else None
+    return HomePage(step, cards, acknowledged, certifications, order)

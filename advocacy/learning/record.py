@@ -19,7 +19,7 @@ from advocacy.core.clock import UTCDateTime
 from advocacy.core.db import db
 from advocacy.core.revision import STAMP_ROW, ContentRevision, remember_stamp
 from advocacy.learning.models.progress import CourseResume, DueDate, LessonProgress, PolicyAcknowledgement, TierGrant
-from advocacy.learning.models.quizzes import Certification
+from advocacy.learning.models.quizzes import Attempt, Certification
 from advocacy.learning.rules.validity import CertificationRow
 from advocacy.learning.rules.validity import valid_tiers as tiers_held
 
@@ -44,6 +44,8 @@ class LearnerRecord:
     certifications: list[CertificationRow] = field(default_factory=list)  # revoked ones too
     acknowledged: set[int] = field(default_factory=set)              # policy version ids
     due_dates: dict[str, date] = field(default_factory=dict)         # tier -> HR's date
+    # course id -> (submitted_at, passed) of each finished attempt, oldest first (for the cooldown)
+    outcomes: dict[int, list[tuple[datetime, bool]]] = field(default_factory=dict)
 
     def valid_tiers(self, now: datetime) -> set[str]:
         return tiers_held(self.certifications, now)
@@ -81,6 +83,9 @@ def _record_statement():
         select(*_row("ack", n1=PolicyAcknowledgement.policy_version_id))
         .where(PolicyAcknowledgement.user_id == user_id),
         select(*_row("due", s1=DueDate.tier, d1=DueDate.due_on)).where(DueDate.user_id == user_id),
+        select(*_row("outcome", n1=Attempt.course_id, n2=Attempt.id, s1=cast(Attempt.passed, String),
+                     t1=Attempt.submitted_at))
+        .where(Attempt.user_id == user_id, Attempt.submitted_at.is_not(None)),
     )
 
 
@@ -88,6 +93,7 @@ def learner_record(user_id: int) -> LearnerRecord:
     """Everything above for one person: one query. In a request, the content stamp read with it
     is the one the catalogue then uses."""
     record, stamp = LearnerRecord(), None
+    outcomes: list[tuple[int, datetime, int, bool]] = []
     for kind, n1, n2, s1, s2, s3, t1, t2, t3, d1 in db.session.execute(_record_statement(), {"user_id": user_id}):
         if kind == "read":
             record.read.add(n1)
@@ -101,8 +107,12 @@ def learner_record(user_id: int) -> LearnerRecord:
             record.acknowledged.add(n1)
         elif kind == "due":
             record.due_dates[s1] = d1
+        elif kind == "outcome":
+            outcomes.append((n1, t1, n2, s1 in ("1", "true", "t")))
         elif kind == "stamp":
             stamp = s1
+    for course_id, submitted_at, _attempt_id, passed in sorted(outcomes, key=lambda o: (o[1], o[2])):
+        record.outcomes.setdefault(course_id, []).append((submitted_at, passed))
     remember_stamp(stamp)
     return record
 

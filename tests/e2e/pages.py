@@ -54,6 +54,9 @@ PAGES = [
     MainPage("leaderboard", "/leaderboard", who="employee"),
     MainPage("API tokens", "/admin/api", who="admin"),
     MainPage("API documentation", "/api/v1/docs"),
+    MainPage("quiz banks", "/studio/banks", who="admin"),
+    MainPage("quiz bank", "/studio/banks/basic", who="admin"),
+    MainPage("quiz bank item analysis", "/studio/banks/basic/analysis", who="admin"),
 ]
 
 

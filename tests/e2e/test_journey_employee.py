@@ -31,7 +31,7 @@ def test_an_employee_learns_fails_waits_passes_and_shares(open_context, open_pag
     log_in(page, email, live_app.password)
     assert page.url == live_app.url + "/home"
 
-    # The policy, then two lessons.
+    # The policy, then the lessons: two of them, and the quiz stays shut until every one is read.
     page.locator("section.next").get_by_role("link", name="Read the policy").click()
     page.get_by_role("button", name="I have read the policy").click()
     assert page.get_by_text("Thank you for reading the policy.").is_visible()
@@ -41,6 +41,16 @@ def test_an_employee_learns_fails_waits_passes_and_shares(open_context, open_pag
     assert f"Lesson 2 of {BASIC_LESSONS}" in page.locator("main").inner_text()
     page.get_by_role("button", name="Done, next").click()
     assert f"Lesson 3 of {BASIC_LESSONS}" in page.locator("main").inner_text()
+    page.goto("/courses/basic/quiz")
+    assert page.get_by_text("Left to read:").is_visible()
+    assert page.get_by_role("button", name="Start the quiz").count() == 0
+    page.goto("/home")
+    assert f"lesson 3 of {BASIC_LESSONS}" in page.locator("section.next").inner_text()
+    page.locator("section.next").get_by_role("link", name="Continue reading").click()
+    for number in range(3, BASIC_LESSONS):
+        assert f"Lesson {number} of {BASIC_LESSONS}" in page.locator("main").inner_text()
+        page.get_by_role("button", name="Done, next").click()
+    page.get_by_role("button", name="Done, to the quiz").click()
 
     # Two failures in a row start the cooldown (attempts_before_cooldown = 2 in the content).
     page.goto("/courses/basic/quiz")
@@ -51,6 +61,10 @@ def test_an_employee_learns_fails_waits_passes_and_shares(open_context, open_pag
     page.goto("/courses/basic/quiz")
     assert page.get_by_text(re.compile("Your next attempt opens on")).is_visible()
     assert page.get_by_role("button", name="Start the quiz").count() == 0
+    page.goto("/home")  # Learn says when, not "Take the quiz"
+    assert "Your next attempt opens on" in page.locator("section.next").inner_text()
+    assert page.locator("section.next").get_by_role("link", name="Take the quiz").count() == 0
+    page.goto("/courses/basic/quiz")
 
     # The e2e content's cooldown is 3.6 seconds: wait, reload, and the quiz opens again.
     for _ in range(20):

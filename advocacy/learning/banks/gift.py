@@ -574,10 +574,27 @@ def parse_gift_file(path: str | os.PathLike) -> list[Question]:
         return parse_gift_bytes(handle.read(), os.fspath(path))
 
 
+def question_from_dict(data: dict) -> Question:
+    """The Question a dict of `question_to_dict` was made from (a stored bank back to the model, to
+    export it): question_from_dict(question_to_dict(q)) == q."""
+    kind = data["type"]
+    if kind == "numerical":
+        answers: list = [NumericalAnswer(a["value"], a["tolerance"], a["fraction"], a.get("feedback"))
+                         for a in data.get("answers", [])]
+    else:
+        answers = [Answer(a["text"], a["fraction"], a.get("feedback")) for a in data.get("answers", [])]
+    return Question(
+        type=kind, title=data.get("title"), text=data.get("text", ""), format=data.get("format", "moodle"),
+        category=data.get("category"), general_feedback=data.get("general_feedback"), answers=tuple(answers),
+        pairs=tuple(Pair(p["question"], p["answer"]) for p in data.get("pairs", [])),
+        single=data.get("single") if kind == "multichoice" else None, tags=tuple(data.get("tags", ())),
+        idnumber=data.get("idnumber"), case_sensitive=bool(data.get("case_sensitive")))
+
+
 from advocacy.learning.banks.gift_export import escape, export_gift, question_to_dict  # noqa: E402  (re-exported)
 
 __all__ = [
     "Answer", "NumericalAnswer", "Pair", "Question", "GiftError", "GiftErrorItem",
-    "parse_gift", "parse_gift_bytes", "parse_gift_file", "export_gift", "question_to_dict",
+    "parse_gift", "parse_gift_bytes", "parse_gift_file", "export_gift", "question_to_dict", "question_from_dict",
     "escape", "unescape", "comment_marks", "TYPES", "FORMATS", "BLANK",
 ]

@@ -237,3 +237,4 @@ def question_to_dict(q) -> dict:
     if q.case_sensitive:
         data["case_sensitive"] = True
     return data
+

@@ -258,6 +258,11 @@ def _option_label(option, question: Mapping | None) -> str:
     return str(option)
 
 
+def option_label(option, question: Mapping | None) -> str:
+    """How an option is named for people: 1, 2, ... (true/false: true, false; matching: 1->answer)."""
+    return _option_label(option, question)
+
+
 def _label(question: Mapping | None) -> str:
     if not question:
         return ""

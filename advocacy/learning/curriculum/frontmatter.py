@@ -166,6 +166,15 @@ class Fields:
         self._fail(key, f"`{self.prefix}{key}` must be " + " and ".join(p for p in (low, high) if p) + f", not {value}")
         return False
 
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self._get(key, False, "true or false")
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self._fail(key, f"`{self.prefix}{key}` must be true or false, without quotes, not {value!r}")
+            return default
+        return value
+
     def day(self, key: str, required: bool = True) -> date | None:
         value = self._get(key, required, "a date such as 2026-01-31")
         if value is None:

@@ -21,7 +21,8 @@ from advocacy.learning.tiers import TIERS
 # /courses/<slug>/quiz belongs to the quizzes feature, so no lesson may take that name.
 RESERVED_LESSON_SLUGS = {"quiz"}
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-COURSE_KEYS = {"slug", "title", "tier", "summary", "order", "minutes", "goals", "unlocks", "quiz"}
+COURSE_KEYS = {"slug", "title", "tier", "summary", "order", "minutes", "goals", "unlocks", "quiz",
+               "lessons_before_quiz"}
 LESSON_KEYS = {"title", "minutes", "goals"}
 POLICY_KEYS = {"version", "title", "summary"}
 GOAL_KEYS = {"slug", "name", "why", "kpi", "unit", "measure", "baseline", "baseline_date", "target"}
@@ -65,6 +66,7 @@ class CourseSource:
     lessons: dict[str, LessonSource]
     path: str
     doc: Document
+    lessons_before_quiz: bool = True  # learning order: the quiz opens once every lesson is read
 
 
 @dataclass
@@ -180,6 +182,7 @@ def read_course(root: Path, folder: Path, errors) -> CourseSource | None:
         title=fields.text("title", max_length=200), summary=fields.text("summary"),
         minutes=fields.integer("minutes", minimum=1, maximum=6000), goals=fields.slug_list("goals"),
         unlocks=fields.text("unlocks", required=False), quiz=read_quiz_settings(fields),
+        lessons_before_quiz=fields.boolean("lessons_before_quiz", default=True),
     )
     quiz_path = folder / "quiz.gift"
     lessons = read_lessons(root, folder, errors)
@@ -332,7 +335,7 @@ def check_course_translation(course: CourseSource, english: CourseSource | None,
     if english is None:
         course.doc.error(errors, "slug", f"course {course.slug!r} has no English version (en/.../course.md)")
         return
-    for key in ("tier", "order"):
+    for key in ("tier", "order", "lessons_before_quiz"):
         if getattr(course, key) != getattr(english, key):
             course.doc.error(errors, key, f"`{key}` differs from the English course ({getattr(english, key)!r})")
     if "quiz" in course.doc.meta:

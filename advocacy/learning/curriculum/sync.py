@@ -224,7 +224,7 @@ def sync_courses(tree: dict[str, LanguageContent], goals: dict[str, Goal], now: 
         else:
             course = known
         changed += assign(course, dict(tier=source.tier, order=source.order, retired_at=None, edited_at=None,
-                                       edited_by_id=None))
+                                       edited_by_id=None, lessons_before_quiz=source.lessons_before_quiz))
         changed += sync_links(course, "goals", [goals[g] for g in dict.fromkeys(source.goals)])
         db.session.flush()
         changed += sync_course_texts(course, tree)

@@ -55,6 +55,8 @@ class Course(Model):
     # then leaves it alone, unless --force, so older files never overwrite it unnoticed.
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Learning order (learning/rules/quiz_order.py): the quiz opens only once every lesson is read.
+    lessons_before_quiz: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
     texts: Mapped[list[CourseText]] = relationship(back_populates="course", cascade="all, delete-orphan")
     lessons: Mapped[list[Lesson]] = relationship(back_populates="course", order_by="Lesson.position")

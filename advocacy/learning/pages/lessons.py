@@ -14,6 +14,7 @@ from advocacy.core.transaction import writes_on_get
 from advocacy.learning.catalogue import catalogue
 from advocacy.learning.home import home_for
 from advocacy.learning.learner_view import CourseView, load_courses
+from advocacy.learning.quiz_window import order_for
 from advocacy.learning.record import LearnerRecord, learner_record
 from advocacy.learning.rules.validity import states_from
 from advocacy.learning.services.reading import mark_lesson_read, remember_lesson_opened
@@ -80,7 +81,8 @@ def course(slug):
     goals = content.goals_of(content.course_goals.get(view.course.id, ()))
     return render_template("courses/course.html", view=view, status=status, certification=certifications.get(view.tier),
                            certifications=certifications, grant=grants.get(view.tier),
-                           goals=goals, intro=render(view.text.intro, trusted=True), language=reading_language())
+                           goals=goals, intro=render(view.text.intro, trusted=True), language=reading_language(),
+                           quiz_order=order_for(view, record, reading_language(), now))
 
 
 @bp.get("/courses/<slug>/<lesson_slug>")

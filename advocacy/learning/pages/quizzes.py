@@ -55,6 +55,8 @@ def _closed_message(closed: services.QuizClosed) -> str:
         return _("This course has no quiz yet.")
     if closed.reason == "tier_closed":
         return _("This quiz is not open to you yet.")
+    if closed.reason == "lessons_unread":
+        return _("The quiz opens once you have read every lesson of this course.")
     return closed.reason
 
 

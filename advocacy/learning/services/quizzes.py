@@ -17,9 +17,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from advocacy.core.db import db, rows_changed
+from advocacy.learning.learner_view import load_courses
 from advocacy.learning.models.courses import Course
 from advocacy.learning.models.quizzes import Attempt, Certification, Quiz, QuizQuestion, QuizVersion
+from advocacy.learning.quiz_window import current_version, order_for, outcomes_of, quiz_for
+from advocacy.learning.record import learner_record
 from advocacy.learning.rules import grading as engine
+from advocacy.learning.rules.quiz_order import LESSONS_UNREAD, QuizOrder
 from advocacy.learning.services.certificates import record_pass
 from advocacy.learning.standing import eligibility_for
 
@@ -34,30 +38,9 @@ class QuizClosed(Exception):
 # --- reading -----------------------------------------------------------------------------------
 
 
-def quiz_for(course_id: int, language: str) -> Quiz | None:
-    """The course's quiz in `language`, else in English, else in any language it has."""
-    quizzes = db.session.scalars(select(Quiz).where(Quiz.course_id == course_id, Quiz.retired_at.is_(None))).all()
-    by_language = {quiz.language: quiz for quiz in quizzes}
-    return by_language.get(language) or by_language.get("en") or (quizzes[0] if quizzes else None)
-
-
-def current_version(quiz: Quiz) -> QuizVersion | None:
-    return db.session.scalar(select(QuizVersion).where(QuizVersion.quiz_id == quiz.id)
-                             .order_by(QuizVersion.number.desc()).limit(1))
-
-
 def open_attempt_of(user_id: int, course_id: int) -> Attempt | None:
     return db.session.scalar(select(Attempt).where(Attempt.user_id == user_id, Attempt.course_id == course_id,
                                                    Attempt.submitted_at.is_(None)))
-
-
-def outcomes_of(user_id: int, course_id: int) -> list[tuple[datetime, bool]]:
-    """(submitted_at, passed) of every finished attempt at this course, oldest first."""
-    rows = db.session.execute(
-        select(Attempt.submitted_at, Attempt.passed)
-        .where(Attempt.user_id == user_id, Attempt.course_id == course_id, Attempt.submitted_at.is_not(None))
-        .order_by(Attempt.submitted_at, Attempt.id))
-    return [(submitted_at, bool(passed)) for submitted_at, passed in rows if submitted_at is not None]
 
 
 def questions_of(attempt: Attempt) -> dict[int, dict]:
@@ -95,6 +78,7 @@ class QuizState:
     attempts_left: int
     certification: Certification | None
     pool_size: int = 0
+    unread: tuple = ()  # learning order: the lessons (LessonView) left to read before the quiz opens
 
 
 def quiz_state(user, course: Course, language: str, now: datetime) -> QuizState:
@@ -113,7 +97,16 @@ def quiz_state(user, course: Course, language: str, now: datetime) -> QuizState:
     pool_size = (db.session.scalar(select(func.count(QuizQuestion.id))
                                   .where(QuizQuestion.version_id == version.id)) or 0) if version else 0
     return QuizState(course, quiz, version, gate, open_attempt_of(user.id, course.id),
-                     opens_at, left, certification, pool_size)
+                     opens_at, left, certification, pool_size, reading_order(user, course, language, now).unread)
+
+
+def reading_order(user, course: Course, language: str, now: datetime) -> QuizOrder:
+    """The learning-order rule for this person and course (what is left to read, the cooldown)."""
+    record = learner_record(user.id)
+    views = load_courses(user.id, language, slug=course.slug, record=record)
+    if not views:  # no text in any language the person reads: nothing to read first
+        return QuizOrder(True, "open")
+    return order_for(views[0], record, language, now)
 
 
 # --- starting ----------------------------------------------------------------------------------
@@ -152,6 +145,8 @@ def start_attempt(user, course: Course, language: str, now: datetime, rng=None) 
         raise QuizClosed("no_quiz")
     if not state.gate.open:
         raise QuizClosed("tier_closed")
+    if state.unread:
+        raise QuizClosed(LESSONS_UNREAD)
     if state.opens_at is not None:
         raise QuizClosed("cooldown", state.opens_at)
     attempt = _new_attempt(user.id, course, state.version, now, rng or random.SystemRandom())
