@@ -18,6 +18,7 @@ from advocacy.core.db import db, insert_ignoring_conflict, rows_changed
 from advocacy.core.i18n import REFERENCE_LANGUAGE
 from advocacy.core.markdown import render
 from advocacy.core.organisation import User
+from advocacy.learning.banks.gift_export import export_gift
 from advocacy.learning.curriculum.course_files import check_course_files, publish_course_files
 from advocacy.learning.curriculum.errors import ContentError
 from advocacy.learning.curriculum.export import course_files, document, toml_lines
@@ -369,3 +370,20 @@ def compare(before: dict[str, str], after: dict[str, str]) -> list[FileDiff]:
                 lines.append((line[:1] or " ", line[1:]))
         diffs.append(FileDiff(path, state, lines))
     return diffs
+
+
+def take_bank_import(course: Course, language: str, questions: list, actor_id: int) -> bool:
+    """A quiz bank imported on the bank pages (learning/services/banks.py asks first): when the
+    course has an open draft, or four eyes are required, the questions become the draft's quiz file
+    for `language` and are published with the draft; otherwise (False) the bank pages publish them
+    at once. So an import never publishes someone's unfinished lessons, and a draft published later
+    never brings back the bank it was opened with."""
+    draft = draft_of(course.slug)
+    if draft is None and not settings().four_eyes:
+        return False
+    user = db.session.get(User, actor_id)
+    assert user is not None
+    _draft, files = current_files(course.slug)
+    files[f"{language}/quiz.gift"] = export_gift(questions)
+    save(course.slug, draft.revision if draft is not None else 0, files, user)
+    return True

@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from advocacy.core import blobs
 from advocacy.core.web import add_nav_item
-from advocacy.studio import images, models  # noqa: F401  (models: their tables)
+from advocacy.learning.services import banks as bank_services
+from advocacy.studio import drafts, images, models  # noqa: F401  (models: their tables)
 from advocacy.studio.routes import bp
 
 
@@ -16,3 +17,4 @@ def init_app(app: Flask) -> None:
     add_nav_item(app, 75, "author", "studio.index", _l("Studio"))
     add_nav_item(app, 75, "admin", "studio.index", _l("Studio"))
     blobs.add_holder(app, images.holds)
+    bank_services.route_imports_through(drafts.take_bank_import)

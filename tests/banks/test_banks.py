@@ -12,6 +12,8 @@ from advocacy.learning.banks.gift import export_gift, parse_gift, parse_gift_byt
 from advocacy.learning.banks.moodle_xml import parse_moodle_xml
 from advocacy.learning.models.banks import BankUpload
 from advocacy.learning.models.quizzes import Quiz, QuizVersion
+from advocacy.studio import drafts
+from advocacy.studio.models import CourseDraft, StudioSettings
 
 from ..conftest import login
 from ..quizzes.factories import SMALL_GIFT, create_course, create_quiz_course, load_quiz, start
@@ -344,3 +346,36 @@ def test_a_bank_published_by_someone_else_meanwhile_is_a_clear_refusal(db, cours
     db.session.rollback()
     assert versions(course) == [1, 2]
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "quiz_bank_published")) is None
+
+
+def _gradable_upload(client) -> str:
+    every = parse_gift((MOODLE / "moodle_export_shapes.gift").read_text())
+    gradable = export_gift([q for q in every if q.type not in ("essay", "description")])
+    return token_of(upload(client, "basic", gradable.encode(), "gradable.gift"))
+
+
+def test_with_four_eyes_an_import_waits_in_the_draft_for_a_second_author(client, course, author, admin):
+    """The Studio's rule holds for imports too: the one who brought the questions does not publish them."""
+    db.session.add(StudioSettings(id=1, four_eyes=True))
+    db.session.commit()
+    login(client, author)
+    response = client.post(f"/studio/banks/basic/upload/{_gradable_upload(client)}", follow_redirects=True)
+    assert "draft in the Studio" in text(response)
+    assert versions(course) == [1]  # nothing published yet
+    draft = db.session.scalar(select(CourseDraft).where(CourseDraft.course_slug == "basic"))
+    assert draft.editor_ids == [author.id] and "::" in draft.files["en/quiz.gift"]
+    client.post("/studio/courses/basic/publish", data={"revision": draft.revision})  # refused: told why
+    assert versions(course) == [1]
+    assert not drafts.may_publish(draft, author) and drafts.may_publish(draft, admin)  # the second author
+
+
+def test_an_import_into_a_course_with_an_open_draft_joins_the_draft(client, course, author):
+    """Publishing at once would go past the draft: its older quiz file would later bring the old bank back."""
+    _draft, files = drafts.current_files("basic")
+    drafts.save("basic", 0, files, author)
+    db.session.commit()
+    login(client, author)
+    client.post(f"/studio/banks/basic/upload/{_gradable_upload(client)}")
+    assert versions(course) == [1]
+    draft = db.session.scalar(select(CourseDraft).where(CourseDraft.course_slug == "basic"))
+    assert draft.revision == 2 and len(parse_gift(draft.files["en/quiz.gift"])) == 6

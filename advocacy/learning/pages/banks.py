@@ -237,6 +237,11 @@ def confirm(slug, token):
         flash(_("Nothing was published: the file has problems, listed below."), "error")
         return _preview_page(course, upload, data, 422)
     language = upload.language
+    if services.taken_into_draft(course, language, result.questions, current_user.id):
+        services.discard_upload(upload)
+        flash(_("The questions are in the course's draft in the Studio, with whatever else waits there. "
+                "They are published with the draft (by a second author, when four eyes are required)."), "success")
+        return redirect(url_for("banks.bank", slug=slug, language=language), 303)
     try:
         version = services.publish_bank(course, language, result.questions, current_user.id,
                                         source=upload.filename or upload.kind)

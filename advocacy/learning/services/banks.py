@@ -9,6 +9,7 @@ the confirm step publishes exactly what was previewed. Nothing here commits.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -206,6 +207,23 @@ def bank_problems(course: Course, language: str, questions: list[Question]) -> l
 # --- publishing --------------------------------------------------------------------------------
 
 
+# The Studio (a feature above learning) keeps course drafts that hold quiz files too. So that an
+# imported bank and a draft never publish past each other, and a second author's approval holds
+# for both, an import goes to the Studio first: it takes the questions into the course's draft
+# (and answers True) when a draft is open or four eyes are required; otherwise it is published here.
+DraftTaker = Callable[[Course, str, list[Question], int], bool]
+_draft_takers: list[DraftTaker] = []
+
+
+def route_imports_through(taker: DraftTaker) -> None:
+    """Register the Studio's draft taker (once per process; a later one replaces it)."""
+    _draft_takers[:] = [taker]
+
+
+def taken_into_draft(course: Course, language: str, questions: list[Question], actor_id: int) -> bool:
+    return any(taker(course, language, questions, actor_id) for taker in _draft_takers)
+
+
 def publish_bank(course: Course, language: str, questions: list[Question], actor_id: int | None,
                  source: str = "") -> QuizVersion | None:
     """Make `questions` the newest version of the course's quiz in `language`, keeping its settings,
@@ -226,6 +244,8 @@ def publish_bank(course: Course, language: str, questions: list[Question], actor
         raise BankRefused([(0, BANK_PROBLEMS["published_meanwhile"])]) from None
     if not changed:
         return None
+    # Published from the browser: a later `flask content sync` of older files leaves the course alone.
+    course.edited_at, course.edited_by_id = utcnow(), actor_id
     version = version_of(quizzes_of(course)[language], None)
     assert version is not None
     audit.record("quiz_bank_published", f"{course.slug} ({language}): version {version.number}, "
