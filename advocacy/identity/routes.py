@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from advocacy.core import audit
 from advocacy.core.extensions import limiter
@@ -23,7 +23,8 @@ from advocacy.identity import services
 from advocacy.identity.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
 from advocacy.identity.invitations import send_reset_link
 from advocacy.identity.passwords import HashingBusy, password_matches, password_problem
-from advocacy.identity.sessions import begin_session
+from advocacy.identity.mfa_routes import after_password
+from advocacy.identity.sessions import sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -45,18 +46,20 @@ def login():
         if not services.password_login_allowed(form.email.data):
             flash(_("Password sign-in is turned off here. Use the single sign-on button."), "error")
             return _login_page(form), 200
-        if not services.take_address_attempt() or services.account_paused(form.email.data):
+        # With a valid device cookie for this address, failures count against the cookie, not
+        # the address: a stranger who pauses the address does not pause its owner (sessions.py).
+        device = services.device_for(form.email.data)
+        if not services.take_address_attempt() or services.account_paused(form.email.data, device):
             return render_template("errors/429.html", login=True), 429
         user = services.authenticate(form.email.data, form.password.data)  # HashingBusy: busy_page
         if user is None or not services.password_login_allowed_for(user):
-            services.record_failed_login(form.email.data)
+            services.record_failed_login(form.email.data, device)
             flash(_("That e-mail address and password do not match. Check both and try again."), "error")
             return _login_page(form), 200
         if not current_app.config["PASSWORD_LOGIN"]:
             audit.record("auth.break_glass_login", "password sign-in while PASSWORD_LOGIN=off",
                          subject_id=user.id, actor_id=user.id)
-        begin_session(user, remember=form.remember.data)
-        return redirect(services.safe_next_url(form.next.data) or home_url())
+        return after_password(user, bool(form.remember.data), form.next.data)
     return _login_page(form)
 
 
@@ -107,7 +110,7 @@ def _set_password_from_link(raw_token: str, purpose: str):
             form.password.errors.append(problem)
         elif services.use_token(link):
             services.set_password(link.user, form.password.data)
-            login_user(link.user)
+            sign_in(link.user)
             flash(_("Your password is set. Welcome!"), "success")
             return redirect(home_url())
         else:  # another request used the link a moment ago
@@ -143,7 +146,7 @@ def change_password():
         else:
             services.set_password(current_user, form.password.data)
             # The token changed: sessions elsewhere end, this one continues under the new token.
-            login_user(current_user._get_current_object())
+            sign_in(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(home_url())
     return render_template("auth/change_password.html", form=form)
