@@ -39,6 +39,7 @@ PENDING_SECONDS = 300
 RECOVERY_CODES = 10
 ISSUER = "Advocacy"
 _CODE = re.compile(r"^\d{6}$")
+_RECOVERY_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # base32: no 0/1/8/9 to mistake for o/l/b/g
 
 
 # -- the factor ----------------------------------------------------------------------------------
@@ -139,7 +140,7 @@ def new_recovery_codes(user: User) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = []
     for _i in range(RECOVERY_CODES):
-        raw = pyotp.random_base32(length=10).lower()
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _c in range(10))
         codes.append(f"{raw[:5]}-{raw[5:]}")
         db.session.add(RecoveryCode(user_id=user.id, code_hash=_hash(raw)))
     return codes
