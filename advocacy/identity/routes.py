@@ -21,7 +21,7 @@ from advocacy.core.settings import organisation_settings
 from advocacy.core.web import service_unavailable
 from advocacy.identity import services
 from advocacy.identity.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
-from advocacy.identity.invitations import send_reset_link
+from advocacy.identity.invitations import ask_for_reset_link
 from advocacy.identity.passwords import HashingBusy, password_matches, password_problem
 from advocacy.identity.mfa_routes import after_password
 from advocacy.identity.sessions import sign_in
@@ -123,9 +123,7 @@ def _set_password_from_link(raw_token: str, purpose: str):
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and user.is_active and services.password_login_allowed(user.email or ""):
-            send_reset_link(user)
+        ask_for_reset_link(form.email.data)  # a job, for a known address and an unknown one alike
         # The same answer whether or not the address exists: no one learns who has an account.
         flash(_("If that address belongs to an account, a link to set a new password is on its way. "
                 "It works once, for one hour."), "info")
