@@ -102,3 +102,12 @@ def test_the_remember_me_cookie_follows_the_same_rule(app, employee):
     thief.environ_base["HTTP_USER_AGENT"] = DESKTOP
     thief.set_cookie("remember_token", remember)
     assert thief.get("/account/password").status_code == 302
+
+
+def test_the_session_and_csrf_token_are_new_after_a_password_sign_in(app, client, employee):
+    with client.session_transaction() as session:
+        session.update(csrf_token="planted-by-someone-else", planted=True, language="nl")
+    assert login_with_form(client, employee.email).status_code == 302
+    with client.session_transaction() as session:
+        assert session.get("csrf_token") != "planted-by-someone-else" and "planted" not in session
+        assert session["language"] == "nl" and session.get("_user_id")

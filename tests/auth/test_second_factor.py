@@ -238,3 +238,17 @@ def test_the_setting_is_on_the_organisation_page(client, db, admin):
                                 "advanced_due_days": 60, "expert_due_days": 90,
                                 "second_factor_for_admin_hr": "y"})
     assert db.session.get(Organisation, 1).second_factor_for_admin_hr is True
+
+
+def test_the_session_and_csrf_token_are_new_after_the_code_too(app, client, db, employee, frozen):
+    secret, _codes = enrol(client, employee, frozen)
+    with client.session_transaction() as session:
+        session.update(csrf_token="planted-by-someone-else", planted=True)
+    login_with_form(client, employee.email)
+    with client.session_transaction() as session:
+        assert "planted" not in session and "_user_id" not in session, "nothing but the pending sign-in"
+        session["csrf_token"] = "planted-again"
+    client.post("/login/code", data={"code": code_at(secret, NOW, 1)})
+    with client.session_transaction() as session:
+        assert session.get("csrf_token") != "planted-again" and "mfa_pending" not in session
+        assert session.get("_user_id")
