@@ -22,9 +22,9 @@ from advocacy.core.web import service_unavailable
 from advocacy.identity import services
 from advocacy.identity.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
 from advocacy.identity.invitations import ask_for_reset_link
-from advocacy.identity.passwords import HashingBusy, password_matches, password_problem
+from advocacy.identity.passwords import HashingBusy, hashing_turn, password_matches, password_problem
 from advocacy.identity.mfa_routes import after_password
-from advocacy.identity.sessions import sign_in
+from advocacy.identity.sessions import has_device_cookie, sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -46,12 +46,17 @@ def login():
         if not services.password_login_allowed(form.email.data):
             flash(_("Password sign-in is turned off here. Use the single sign-on button."), "error")
             return _login_page(form), 200
-        # With a valid device cookie for this address, failures count against the cookie, not
-        # the address: a stranger who pauses the address does not pause its owner (sessions.py).
-        device = services.device_for(form.email.data)
-        if not services.take_address_attempt() or services.account_paused(form.email.data, device):
-            return render_template("errors/429.html", login=True), 429
-        user = services.authenticate(form.email.data, form.password.data)  # HashingBusy: busy_page
+        # A hashing turn first (HashingBusy: busy_page): when every turn is taken the answer is
+        # "try again" at once, before any lookup or count, so a storm of guesses costs the least.
+        with hashing_turn(known_device=has_device_cookie()) as turn:
+            # With a valid device cookie for this address, failures count against the cookie, not
+            # the address: a stranger who pauses the address does not pause its owner (sessions.py).
+            device = services.device_for(form.email.data)
+            if turn.reserved and device is None:
+                raise HashingBusy()  # the turn kept for owners' devices, but not this address's
+            if not services.take_address_attempt() or services.account_paused(form.email.data, device):
+                return render_template("errors/429.html", login=True), 429
+            user = services.authenticate(form.email.data, form.password.data)
         if user is None or not services.password_login_allowed_for(user):
             services.record_failed_login(form.email.data, device)
             flash(_("That e-mail address and password do not match. Check both and try again."), "error")

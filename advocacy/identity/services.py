@@ -85,7 +85,8 @@ def _dummy_hash() -> str:
 
 def authenticate(email: str, password: str) -> User | None:
     """The user whose e-mail and password these are, with the hash upgraded if it is old.
-    Raises passwords.HashingBusy when this worker is already hashing as much as it may."""
+    Raises passwords.HashingBusy when this worker is already hashing as much as it may (unless
+    the caller holds a turn already, as the login page does)."""
     user = find_user_by_email(email)
     if user is None or not user.password_hash:
         password_matches(_dummy_hash(), password)

@@ -98,16 +98,26 @@ def remember_device(user: User) -> None:
         return response
 
 
-def device_nonce(user_id: int | None) -> str | None:
-    """The nonce of this browser's device cookie if it is genuine, not expired, and for this person."""
+def _device_value() -> dict | None:
     raw = request.cookies.get(DEVICE_COOKIE)
-    if not raw or user_id is None:
+    if not raw:
         return None
     try:
         value = _devices().loads(raw, max_age=current_app.config["DEVICE_COOKIE_DAYS"] * 86400)
     except BadSignature:  # forged, altered or expired (SignatureExpired is a BadSignature)
         return None
-    if not isinstance(value, dict) or value.get("u") != user_id or not isinstance(value.get("n"), str):
+    return value if isinstance(value, dict) and isinstance(value.get("n"), str) else None
+
+
+def has_device_cookie() -> bool:
+    """This browser carries a genuine device cookie (for whom is not looked up yet)."""
+    return _device_value() is not None
+
+
+def device_nonce(user_id: int | None) -> str | None:
+    """The nonce of this browser's device cookie if it is genuine, not expired, and for this person."""
+    value = _device_value()
+    if value is None or user_id is None or value.get("u") != user_id:
         return None
     return value["n"]
 

@@ -111,3 +111,21 @@ def test_the_session_and_csrf_token_are_new_after_a_password_sign_in(app, client
     with client.session_transaction() as session:
         assert session.get("csrf_token") != "planted-by-someone-else" and "planted" not in session
         assert session["language"] == "nl" and session.get("_user_id")
+
+
+def test_when_every_hashing_turn_is_taken_the_owners_device_still_gets_one(app, client, db, employee):
+    login_with_form(client, employee.email)
+    client.post("/logout")
+    other = create_user("mallory@example.com", "Mallory")
+    db.session.commit()
+    mallory = app.test_client()
+    login_with_form(mallory, other.email)
+    gate = app.extensions["advocacy.hash_gate"]
+    taken = [gate.acquire(blocking=False) for _ in range(app.config["PASSWORD_HASH_CONCURRENCY"])]
+    try:
+        assert login_with_form(app.test_client(), employee.email).status_code == 503, "a new device waits"
+        assert login_with_form(mallory, employee.email).status_code == 503, "a device cookie for someone else"
+        assert login_with_form(client, employee.email).status_code == 302, "the owner's own device"
+    finally:
+        for _ in taken:
+            gate.release()
