@@ -22,8 +22,8 @@ from advocacy.core.web import service_unavailable
 from advocacy.identity import services
 from advocacy.identity.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
 from advocacy.identity.invitations import ask_for_reset_link
-from advocacy.identity.passwords import HashingBusy, hashing_turn, password_matches, password_problem
 from advocacy.identity.mfa_routes import after_password
+from advocacy.identity.passwords import HashingBusy, hashing_turn, password_matches, password_problem
 from advocacy.identity.sessions import has_device_cookie, sign_in
 
 bp = Blueprint("auth", __name__)

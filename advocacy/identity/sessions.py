@@ -22,16 +22,15 @@ import secrets
 from functools import cache
 
 from flask import Flask, after_this_request, current_app, g, request, session
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from advocacy.core.db import db
 from advocacy.core.extensions import login_manager
 from advocacy.core.organisation import User
-
 
 DEVICE_COOKIE = "advocacy_device"
 
@@ -83,7 +82,7 @@ def sign_in(user: User, remember: bool = False) -> None:
 # -- device cookies --------------------------------------------------------------------------------
 
 def _devices() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="advocacy.device-cookie")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="advocacy.device-cookie")
 
 
 def remember_device(user: User) -> None:

@@ -4,7 +4,7 @@ codes counted like wrong passwords, the organisation's requirement for admin and
 admin's reset of someone else's factor."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
@@ -18,7 +18,7 @@ from advocacy.identity.models import RecoveryCode, SecondFactor
 from ..access import Row, cases, check
 from ..conftest import PASSWORD, login, login_with_form
 
-NOW = datetime(2027, 5, 3, 9, 0, 10, tzinfo=timezone.utc)
+NOW = datetime(2027, 5, 3, 9, 0, 10, tzinfo=UTC)
 
 ACCESS = [
     Row("GET", "/login/code", anon=302, employee=302),
