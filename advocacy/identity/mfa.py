@@ -103,14 +103,16 @@ def turn_on(user: User, secret: str, step: int) -> list[str]:
     return codes
 
 
-def turn_off(user: User, *, actor: User, reason: str) -> bool:
-    """Remove the factor and the recovery codes. `reason`: "off" (the person) or "reset" (an admin)."""
+def turn_off(user: User, *, actor: User | None, reason: str) -> bool:
+    """Remove the factor and the recovery codes. `reason`: "off" (the person) or "reset" (an admin;
+    `actor` None: from the command line, `flask users reset-second-factor`)."""
     removed = rows_changed(delete(SecondFactor).where(SecondFactor.user_id == user.id)) == 1
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     if removed:
-        detail = ("second factor turned off" if reason == "off"
-                  else f"second factor reset by {actor.email or actor.id}")
-        audit.record(f"auth.second_factor_{reason}", detail, subject_id=user.id, actor_id=actor.id)
+        by = "the command line" if actor is None else (actor.email or str(actor.id))
+        detail = "second factor turned off" if reason == "off" else f"second factor reset by {by}"
+        audit.record(f"auth.second_factor_{reason}", detail, subject_id=user.id,
+                     actor_id=actor.id if actor is not None else None)
         if reason == "reset":
             user.rotate_session_token()  # whoever holds the lost device loses its sessions too
         _tell(user, reason)

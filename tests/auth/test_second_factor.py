@@ -252,3 +252,15 @@ def test_the_session_and_csrf_token_are_new_after_the_code_too(app, client, db, 
     with client.session_transaction() as session:
         assert session.get("csrf_token") != "planted-again" and "mfa_pending" not in session
         assert session.get("_user_id")
+
+
+def test_the_command_line_resets_the_last_admins_factor(app, client, db, admin, outbox, frozen):
+    enrol(client, admin, frozen)
+    result = app.test_cli_runner().invoke(args=["users", "reset-second-factor", admin.email.upper()])
+    assert result.exit_code == 0 and "second factor reset" in result.output, result.output
+    assert db.session.get(SecondFactor, admin.id) is None
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "auth.second_factor_reset"))
+    assert entry.actor_id is None and "command line" in entry.detail
+    assert "reset" in outbox[-1]["Subject"]
+    result = app.test_cli_runner().invoke(args=["users", "reset-second-factor", "nobody@example.com"])
+    assert result.exit_code != 0
