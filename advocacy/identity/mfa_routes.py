@@ -18,7 +18,7 @@ from advocacy.identity.forms import PlainForm, SecondFactorCodeForm, SecondFacto
 from advocacy.identity.guards import role_required
 from advocacy.identity.models import hash_token
 from advocacy.identity.passwords import password_matches
-from advocacy.identity.sessions import begin_session, browser_tag, device_nonce, remember_device
+from advocacy.identity.sessions import begin_session, browser_tag, device_nonce
 
 bp = Blueprint("mfa", __name__)
 
@@ -44,7 +44,6 @@ def after_password(user: User, remember: bool, next_url: str | None):
         session[PENDING] = {"u": user.id, "t": hash_token(user.session_token)[:16], "b": browser_tag(),
                             "at": utcnow().timestamp(), "r": bool(remember), "n": next_url or ""}
         return redirect(url_for("mfa.code"))
-    remember_device(user)
     if mfa.required_for(user):
         begin_session(user)  # not remembered: a new browser session would skip the enrolment
         session[ENROL_FIRST] = True
@@ -81,7 +80,6 @@ def code():
             return render_template("errors/429.html", login=True), 429
         if mfa.code_or_recovery_code(user, factor, form.code.data):
             begin_session(user, remember=bool(pending.get("r")))
-            remember_device(user)
             left = mfa.recovery_codes_left(user)
             if left < 3:
                 flash(_("You have %(n)d recovery codes left. Make new ones on your second factor page.", n=left),

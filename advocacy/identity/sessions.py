@@ -63,13 +63,15 @@ def _user_statement():
 
 def begin_session(user: User, remember: bool = False) -> None:
     """Sign `user` in on a fresh session: whatever the session held before (a planted cookie, the
-    sign-in's state) is dropped and the CSRF token is new; only the chosen language stays."""
+    sign-in's state) is dropped and the CSRF token is new; only the chosen language stays. The
+    browser gets a new device cookie for them."""
     language = session.get("language")
     session.clear()
     g.pop("csrf_token", None)  # Flask-WTF keeps this request's token here; the next form gets a new one
     if language:
         session["language"] = language
     sign_in(user, remember=remember)
+    remember_device(user)
 
 
 def sign_in(user: User, remember: bool = False) -> None:
