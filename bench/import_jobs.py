@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 from advocacy import create_app
 from advocacy.core.db import db
 from advocacy.core.directory import create_user
+from advocacy.identity.sessions import bound_id
 from advocacy.people.models import ImportRun
 from bench.mail_queue import Counting, scratch_postgres, start_workers, stop_workers
 from bench.mail_throughput import free_port
@@ -55,7 +56,7 @@ def web(csv_path: str) -> None:
         token = hr.session_token
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = token, True
+        session["_user_id"], session["_fresh"] = bound_id(token, "Werkzeug/"), True
     data = open(csv_path, "rb").read()
     started = time.perf_counter()
     preview = client.post("/people/import", data={"file": (io.BytesIO(data), "people.csv")},

@@ -17,6 +17,8 @@ from advocacy import create_app
 from advocacy.core.db import db as _db
 from advocacy.core.extensions import limiter
 
+from advocacy.identity.sessions import bound_id
+
 from .factories import create_user
 
 # A weaker hash keeps the suite fast; the production default is tested in tests/auth/test_passwords.py.
@@ -199,10 +201,11 @@ ROLE_FIXTURES = ("employee", "manager", "hr", "marketing", "reviewer", "admin", 
 
 # -- logging in ----------------------------------------------------------------------------------
 
-def login(client, user) -> None:
-    """The fast way: put the person's session token straight into the session cookie."""
+def login(client, user, user_agent: str = "Werkzeug/") -> None:
+    """The fast way: put the person's session token straight into the session cookie, bound to the
+    browser that will use it (the test client sends "Werkzeug/<version>" unless told otherwise)."""
     with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
+        session["_user_id"] = bound_id(user.session_token, user_agent)
         session["_fresh"] = True
 
 

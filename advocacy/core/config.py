@@ -158,7 +158,8 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool("COOKIE_SECURE", public_url.startswith("https://")),
         "PASSWORD_HASH_METHOD": _str("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH),
         "PASSWORD_HASH_CONCURRENCY": _int("PASSWORD_HASH_CONCURRENCY", 1, minimum=1),
-        "PASSWORD_HASH_WAIT": _int("PASSWORD_HASH_WAIT_MS", 250) / 1000,
+        "PASSWORD_HASH_WAIT": _int("PASSWORD_HASH_WAIT_MS", 0) / 1000,
+        "DEVICE_COOKIE_DAYS": _int("DEVICE_COOKIE_DAYS", 365, minimum=1, maximum=3650),
         "UPLOAD_FOLDER": _str("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "CONTENT_PATH": _str("CONTENT_PATH", str(DEFAULT_CONTENT)),
         # Operating: logs, metrics (README, "Operating").

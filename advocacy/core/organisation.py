@@ -31,6 +31,8 @@ class Organisation(Model):
     leaderboards_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Roles HR may give besides employee and manager, comma-separated (core/people_rules.py).
     hr_may_grant: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Admins and HR who sign in with a password must use a second factor (identity/mfa.py).
+    second_factor_for_admin_hr: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
@@ -40,7 +42,8 @@ class Organisation(Model):
 
 
 ORGANISATION_DEFAULTS = dict(id=1, name="Our organisation", timezone="Europe/Amsterdam", basic_due_days=30,
-                             advanced_due_days=60, expert_due_days=90, leaderboards_enabled=True, hr_may_grant="")
+                             advanced_due_days=60, expert_due_days=90, leaderboards_enabled=True, hr_may_grant="",
+                             second_factor_for_admin_hr=False)
 
 
 def get_organisation() -> Organisation:

@@ -29,6 +29,7 @@ class Settings:
     due_days: MappingProxyType  # tier -> days
     leaderboards_enabled: bool
     hr_may_grant: frozenset[str]  # roles HR may give besides employee and manager
+    second_factor_for_admin_hr: bool = False  # password sign-ins of admin and HR need a second factor
 
 
 def organisation_settings() -> Settings:
@@ -50,4 +51,5 @@ def _load(stamp: str | None) -> Settings:
     due_days = {"basic": values["basic_due_days"], "advanced": values["advanced_due_days"],
                 "expert": values["expert_due_days"]}
     return Settings(stamp, values["name"], values["timezone"], MappingProxyType(due_days),
-                    bool(values["leaderboards_enabled"]), parse_hr_extra(values["hr_may_grant"]))
+                    bool(values["leaderboards_enabled"]), parse_hr_extra(values["hr_may_grant"]),
+                    bool(values["second_factor_for_admin_hr"]))

@@ -1,12 +1,15 @@
-"""flask users create / set-roles: people who sign in, and their roles, from the command line."""
+"""flask users create / set-roles / reset-second-factor: people who sign in, their roles, and the
+last way back in for an admin who lost their phone, from the command line."""
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from advocacy.core.directory import create_user, find_user_by_email, get_or_create_department
 from advocacy.core.people_rules import ROLES, parse_roles
 from advocacy.core.transaction import unit_of_work
+from advocacy.identity import mfa
 from advocacy.identity.passwords import hash_password
 from advocacy.identity.roles import change_roles, record_role_change
 
@@ -64,3 +67,17 @@ def replace_roles(email, roles):
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     return user
+
+
+@users_cli.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor_command(email):
+    """Remove a person's second factor and recovery codes (they lost their phone); their sessions
+    end, they get a mail, the audit log records it. For the last admin, when no other admin can."""
+    # A request context on PUBLIC_URL, as jobs have: the mail to the person is rendered in it.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]), unit_of_work():
+        user = find_user_by_email(email)
+        if user is None:
+            raise click.ClickException(f"No person with e-mail {email}.")
+        removed = mfa.turn_off(user, actor=None, reason="reset")
+    click.echo(f"{email}: second factor reset." if removed else f"{email} has no second factor.")

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from advocacy.core.forms import Form
@@ -36,3 +36,19 @@ class ResetRequestForm(Form):
 class LanguageForm(Form):
     language = SelectField(_l("Language"), choices=list(LANGUAGE_CHOICES))
     next = HiddenField()
+
+
+class SecondFactorCodeForm(Form):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"})
+
+
+class SecondFactorConfirmForm(Form):
+    """Changing the factor asks for proof: a current code, or the password."""
+
+    proof = PasswordField(_l("A code from your app, or your password"), validators=[DataRequired(), Length(max=1024)],
+                          render_kw={"autocomplete": "current-password"})
+
+
+class PlainForm(Form):
+    """A form that is only its CSRF token (one button)."""

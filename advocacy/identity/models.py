@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.core.clock import UTCDateTime, utcnow
@@ -59,3 +59,24 @@ class UsedSsoValue(Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     __table_args__ = (CheckConstraint("kind IN ('state', 'assertion')", name="known_kind"),)
+
+
+class SecondFactor(Model):
+    """A person's authenticator app (TOTP, RFC 6238): on once a first code confirmed it. The last
+    time step a code was accepted for is kept, so a code works once (no replay inside its window)."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_step: Mapped[int] = mapped_column(Integer, default=0)
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Model):
+    """One of a person's single-use recovery codes; only a hash is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

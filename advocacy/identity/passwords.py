@@ -5,17 +5,20 @@ New hashes are argon2id (argon2-cffi) at OWASP's parameters, written in PASSWORD
 (Werkzeug's scrypt or pbkdf2, or argon2id at other parameters) still verify and are replaced on
 their owner's next sign-in. A Werkzeug method name (`scrypt:32768:8:1`) still works as the setting.
 
-At most PASSWORD_HASH_CONCURRENCY hashes run at once in a worker; a request that cannot get a turn
-within PASSWORD_HASH_WAIT seconds raises HashingBusy (the login page answers 503 "try again"), so a
-burst of sign-ins never occupies every thread the worker has."""
+At most PASSWORD_HASH_CONCURRENCY hashes run at once in a worker (and one more for sign-ins from a
+known device, see hashing_turn); a request that cannot get a turn within PASSWORD_HASH_WAIT seconds
+(default 0: at once) raises HashingBusy (the login page answers 503 "try again"), so a burst of
+sign-ins never occupies the threads the worker has."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -44,15 +47,36 @@ def _hasher() -> PasswordHasher | None:
     return cached[1]
 
 
+@dataclass
+class Turn:
+    reserved: bool  # the turn kept for known devices
+
+
 @contextmanager
-def hashing_turn():
-    """Wait (briefly) for one of this worker's hashing turns."""
-    gate: threading.BoundedSemaphore = current_app.extensions["advocacy.hash_gate"]
-    if not gate.acquire(timeout=current_app.config["PASSWORD_HASH_WAIT"]):
+def hashing_turn(known_device: bool = False) -> Iterator[Turn]:
+    """Wait (briefly, PASSWORD_HASH_WAIT) for one of this worker's hashing turns. A sign-in from a
+    device its owner signed in on before (a valid device cookie for that address) may also take
+    the one turn kept for them, which strangers guessing at other addresses never get: the owner
+    signs in through a storm of guesses that takes every other turn. A request holds at most one
+    turn: inside it, later hashes of the same request use it."""
+    held = g.get("advocacy_hash_turn")
+    if held is not None:
+        yield held
+        return
+    wait = current_app.config["PASSWORD_HASH_WAIT"]
+    gates: list[threading.BoundedSemaphore] = [current_app.extensions["advocacy.hash_gate"]]
+    if known_device:
+        gates.append(current_app.extensions["advocacy.hash_gate_known_device"])
+    gate = next((each for each in gates if each.acquire(blocking=False)), None)
+    if gate is None and wait > 0 and gates[0].acquire(timeout=wait):
+        gate = gates[0]
+    if gate is None:
         raise HashingBusy()
+    turn = g.advocacy_hash_turn = Turn(reserved=gate is not gates[0])
     try:
-        yield
+        yield turn
     finally:
+        g.pop("advocacy_hash_turn", None)
         gate.release()
 
 
@@ -98,3 +122,4 @@ def password_problem(password: str, email: str | None = None) -> str | None:
 
 def init_app(app: Flask) -> None:
     app.extensions["advocacy.hash_gate"] = threading.BoundedSemaphore(app.config["PASSWORD_HASH_CONCURRENCY"])
+    app.extensions["advocacy.hash_gate_known_device"] = threading.BoundedSemaphore(1)

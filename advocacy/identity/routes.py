@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from advocacy.core import audit
 from advocacy.core.extensions import limiter
@@ -21,9 +21,10 @@ from advocacy.core.settings import organisation_settings
 from advocacy.core.web import service_unavailable
 from advocacy.identity import services
 from advocacy.identity.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm, ResetRequestForm
-from advocacy.identity.invitations import send_reset_link
-from advocacy.identity.passwords import HashingBusy, password_matches, password_problem
-from advocacy.identity.sessions import begin_session
+from advocacy.identity.invitations import ask_for_reset_link
+from advocacy.identity.mfa_routes import after_password
+from advocacy.identity.passwords import HashingBusy, hashing_turn, password_matches, password_problem
+from advocacy.identity.sessions import has_device_cookie, sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -45,18 +46,25 @@ def login():
         if not services.password_login_allowed(form.email.data):
             flash(_("Password sign-in is turned off here. Use the single sign-on button."), "error")
             return _login_page(form), 200
-        if not services.take_address_attempt() or services.account_paused(form.email.data):
-            return render_template("errors/429.html", login=True), 429
-        user = services.authenticate(form.email.data, form.password.data)  # HashingBusy: busy_page
+        # A hashing turn first (HashingBusy: busy_page): when every turn is taken the answer is
+        # "try again" at once, before any lookup or count, so a storm of guesses costs the least.
+        with hashing_turn(known_device=has_device_cookie()) as turn:
+            # With a valid device cookie for this address, failures count against the cookie, not
+            # the address: a stranger who pauses the address does not pause its owner (sessions.py).
+            device = services.device_for(form.email.data)
+            if turn.reserved and device is None:
+                raise HashingBusy()  # the turn kept for owners' devices, but not this address's
+            if not services.take_address_attempt() or services.account_paused(form.email.data, device):
+                return render_template("errors/429.html", login=True), 429
+            user = services.authenticate(form.email.data, form.password.data)
         if user is None or not services.password_login_allowed_for(user):
-            services.record_failed_login(form.email.data)
+            services.record_failed_login(form.email.data, device)
             flash(_("That e-mail address and password do not match. Check both and try again."), "error")
             return _login_page(form), 200
         if not current_app.config["PASSWORD_LOGIN"]:
             audit.record("auth.break_glass_login", "password sign-in while PASSWORD_LOGIN=off",
                          subject_id=user.id, actor_id=user.id)
-        begin_session(user, remember=form.remember.data)
-        return redirect(services.safe_next_url(form.next.data) or home_url())
+        return after_password(user, bool(form.remember.data), form.next.data)
     return _login_page(form)
 
 
@@ -107,7 +115,7 @@ def _set_password_from_link(raw_token: str, purpose: str):
             form.password.errors.append(problem)
         elif services.use_token(link):
             services.set_password(link.user, form.password.data)
-            login_user(link.user)
+            sign_in(link.user)
             flash(_("Your password is set. Welcome!"), "success")
             return redirect(home_url())
         else:  # another request used the link a moment ago
@@ -120,9 +128,7 @@ def _set_password_from_link(raw_token: str, purpose: str):
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and user.is_active and services.password_login_allowed(user.email or ""):
-            send_reset_link(user)
+        ask_for_reset_link(form.email.data)  # a job, for a known address and an unknown one alike
         # The same answer whether or not the address exists: no one learns who has an account.
         flash(_("If that address belongs to an account, a link to set a new password is on its way. "
                 "It works once, for one hour."), "info")
@@ -143,7 +149,7 @@ def change_password():
         else:
             services.set_password(current_user, form.password.data)
             # The token changed: sessions elsewhere end, this one continues under the new token.
-            login_user(current_user._get_current_object())
+            sign_in(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(home_url())
     return render_template("auth/change_password.html", form=form)

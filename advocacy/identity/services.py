@@ -17,6 +17,7 @@ from advocacy.core.organisation import User
 from advocacy.core.people_rules import normalise_email
 from advocacy.identity.models import AuthToken, hash_token
 from advocacy.identity.passwords import hash_password, needs_rehash, password_matches
+from advocacy.identity.sessions import device_nonce
 
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -44,9 +45,19 @@ def take_address_attempt() -> bool:
     return limiter.limiter.hit(per_ip, "login-ip", client_address())
 
 
-def account_paused(email: str) -> bool:
+def account_paused(email: str, device: str | None = None) -> bool:
+    """Over the failure limit: the device cookie's when the attempt carries a valid one for this
+    address (the owner on their own phone), the address's otherwise."""
     per_account, _per_ip = _limits()
+    if device:
+        return not limiter.limiter.test(per_account, "login-device", device)
     return not limiter.limiter.test(per_account, "login-account", normalise_email(email))
+
+
+def device_for(email: str) -> str | None:
+    """The nonce of this browser's device cookie if it is valid for the account of `email`."""
+    user = find_user_by_email(email)
+    return device_nonce(user.id if user is not None else None)
 
 
 def login_blocked(email: str) -> bool:
@@ -55,9 +66,12 @@ def login_blocked(email: str) -> bool:
     return account_paused(email) or not limiter.limiter.test(per_ip, "login-ip", client_address())
 
 
-def record_failed_login(email: str) -> None:
+def record_failed_login(email: str, device: str | None = None) -> None:
     per_account, _per_ip = _limits()
-    limiter.limiter.hit(per_account, "login-account", normalise_email(email))
+    if device:
+        limiter.limiter.hit(per_account, "login-device", device)
+    else:
+        limiter.limiter.hit(per_account, "login-account", normalise_email(email))
 
 
 def _dummy_hash() -> str:
@@ -71,7 +85,8 @@ def _dummy_hash() -> str:
 
 def authenticate(email: str, password: str) -> User | None:
     """The user whose e-mail and password these are, with the hash upgraded if it is old.
-    Raises passwords.HashingBusy when this worker is already hashing as much as it may."""
+    Raises passwords.HashingBusy when this worker is already hashing as much as it may (unless
+    the caller holds a turn already, as the login page does)."""
     user = find_user_by_email(email)
     if user is None or not user.password_hash:
         password_matches(_dummy_hash(), password)

@@ -19,6 +19,9 @@ class OrganisationForm(Form):
     expert_due_days = IntegerField(_l("Expert course due (days after approval)"),
                                    validators=[DataRequired(), NumberRange(min=1, max=3650)])
     leaderboards_enabled = BooleanField(_l("Allow opt-in leaderboards"))
+    second_factor_for_admin_hr = BooleanField(
+        _l("Admins and HR need a second factor when they sign in with a password"),
+        description=_l("Single sign-on is not asked: your identity provider does that."))
     advanced_departments = MultiCheckboxField(_l("Departments that take the advanced course"), coerce=int)
     hr_grants = MultiCheckboxField(_l("Roles HR may also give (besides employee and manager)"),
                                    choices=[(role, role) for role in sorted(HR_MAY_ALSO_GRANT)])

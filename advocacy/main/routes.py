@@ -54,7 +54,8 @@ def admin_home():
         chosen = set(form.advanced_departments.data or [])
         for department in departments:
             department.advanced_eligible = department.id in chosen
-        record("organisation.settings", f"settings changed: {org.name}; HR may also give: {org.hr_may_grant or '—'}")
+        record("organisation.settings", f"settings changed: {org.name}; HR may also give: {org.hr_may_grant or '—'}; "
+               f"second factor for admin and HR: {'required' if org.second_factor_for_admin_hr else 'not required'}")
         flash(_("Settings saved."), "success")
         return redirect(url_for("main.admin_home"))
     return render_template("main/admin.html", form=form, org=org)

@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from advocacy.core.db import db
 from advocacy.feed.models import Share, TrackedLink
 
+from advocacy.identity.sessions import bound_id
+
 from ..conftest import START, login
 from ..factories import create_user
 from .factories import certify
@@ -22,7 +24,7 @@ def shares():
 
 
 def test_a_certified_employee_shares_on_x_from_a_phone(client, certified, live_post, at_start):
-    login(client, certified)
+    login(client, certified, user_agent=PHONE["User-Agent"])
     response = client.post(f"/feed/{live_post.id}/share/x", headers=PHONE)
     assert response.status_code == 303
     location = urlsplit(response.headers["Location"])
@@ -100,7 +102,7 @@ def test_taps_arriving_together_record_one_share(app, certified, live_post, at_s
         with app.app_context():
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = token
+                session["_user_id"] = bound_id(token, "Werkzeug/")
             barrier.wait()
             results.append(client.post(url).status_code)
 
