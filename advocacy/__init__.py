@@ -10,6 +10,7 @@ from advocacy.learning import feature as learning_feature
 from advocacy.main import feature as main_feature
 from advocacy.people import feature as people_feature
 from advocacy.reports import feature as reports_feature
+from advocacy.xapi import feature as xapi_feature
 
 # The one place the version lives (setup.cfg reads it; `flask version` prints it); CHANGELOG.md says
 # what each version changed.
@@ -18,7 +19,7 @@ __version__ = "0.2.0.dev0"
 # Lowest floor first. Each feature registers its own pages, commands, navigation, goal measures,
 # privacy parts and demo steps. (Names end in _feature: a bare `core` here would hide the package.)
 FEATURES = (core_feature, identity_feature, scim_feature, learning_feature, feed_feature, people_feature,
-            reports_feature, main_feature)
+            xapi_feature, reports_feature, main_feature)
 
 
 def create_app(config: dict | None = None) -> Flask:
