@@ -69,7 +69,7 @@ def test_an_lrs_that_is_down_is_retried_later_and_shown(app, client, db, employe
     assert row.attempts == 1
     login(client, admin)
     html = client.get("/admin/xapi").get_data(as_text=True)
-    assert "(set, hidden)" not in html and "Waiting" in html
+    assert "(set, hidden)" not in html and "Statements waiting" in html
 
 
 def test_a_busy_lrs_is_retried_with_backoff_then_delivered(app, db, employee, lrs, queued, frozen, xapi_config):
