@@ -6,9 +6,9 @@ an event told twice, or a backfill of what was already written, adds nothing). A
 one `xapi.deliver` job is enqueued: the request itself never talks to the LRS.
 
 Sending: `deliver()` claims one batch (a guarded UPDATE, so two workers never send the same rows),
-commits the claim, enqueues its successor (at once when more rows wait; otherwise after the claim
-timeout, to take back this batch if this worker dies while sending), then POSTs the batch as one
-array to <endpoint>/statements and records the outcome:
+commits the claim, enqueues its successor before it sends (the next batch's job; for the last batch
+one after the claim timeout, which takes the batch back if this worker dies while sending), then
+POSTs the batch as one array to <endpoint>/statements and records the outcome:
 
 - 200, or 204 / 409 for ids the LRS already has: sent (the LRS keeps each id once).
 - 5xx, 408, 429, a timeout or no connection: back to pending with a later next_attempt_at
@@ -43,7 +43,7 @@ from advocacy.xapi.statements import Person, Settings, build
 log = logging.getLogger("advocacy.xapi")
 _PENDING = "advocacy.xapi.pending"
 MAX_ATTEMPTS = 12
-SWEEP_GRACE = timedelta(minutes=5)
+SWEEP_GRACE = timedelta(minutes=2)
 STATEMENTS = Counter("advocacy_xapi_statements", "xAPI statements by outcome (sent, failed, retried).", ["outcome"])
 
 
@@ -187,10 +187,21 @@ def send(rows: list[XapiStatement], s: Settings) -> tuple[list[XapiStatement], l
 
 @job("xapi.deliver", retries=2, retry_delay=30)
 def deliver() -> int:
-    """Send one batch of what waits; returns how many were claimed."""
+    """Send one batch of what waits (with QUEUE_IMMEDIATE, in tests: every batch, one after the
+    other, rather than a chain of nested jobs); returns how many statements were tried."""
     s = settings()
     if not s.enabled:
         return 0
+    chain = not queue_of().huey.immediate
+    total = 0
+    while True:
+        tried = deliver_batch(s, chain)
+        total += tried
+        if chain or not tried:
+            return total
+
+
+def deliver_batch(s: Settings, chain: bool) -> int:
     now, claim = utcnow(), secrets.token_hex(16)
     ids = select(XapiStatement.id).where(claimable(now, s)).order_by(XapiStatement.id).limit(s.batch_size)
     claimed = rows_changed(update(XapiStatement).where(XapiStatement.id.in_(ids.scalar_subquery()), claimable(now, s))
@@ -201,19 +212,19 @@ def deliver() -> int:
     if not claimed:
         return 0
     more = db.session.scalar(select(func.count(XapiStatement.id)).where(claimable(now, s)))
-    put_on_queue(None if more else s.claim_timeout + 1)  # the rest, or the rescue of this batch
+    if chain:  # the next batch's job, or (for the last batch) one that takes it back if this worker dies
+        put_on_queue(None if more else s.claim_timeout + 1)
     rows = list(db.session.scalars(select(XapiStatement).where(XapiStatement.claim == claim)
                                    .order_by(XapiStatement.id)))
-    if not rows:
-        return 0
     try:
         delivered, failed = send(rows, s)
     except (Transient, Refused) as error:
         back_off(rows, str(error), refused=isinstance(error, Refused))
-        return len(rows)
+        return 0 if not chain else len(rows)  # in a loop: stop, the rows wait for their time
     mark_delivered(delivered, claim)
     for row, reason in failed:
         mark_failed(row, reason, claim)
+    db.session.commit()
     return len(rows)
 
 
@@ -253,7 +264,7 @@ def back_off(rows: list[XapiStatement], reason: str, refused: bool) -> None:
         put_on_queue((later - utcnow()).total_seconds())
 
 
-@periodic("xapi.sweep", crontab(minute="*/5"))
+@periodic("xapi.sweep", crontab(minute="*"))
 def sweep() -> None:
     """Statements whose job was lost (the queue was down at the commit) or whose worker died."""
     s = settings()

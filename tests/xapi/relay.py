@@ -14,6 +14,7 @@ class Relay:
         self.target, self.delay, self.status = target.rstrip("/") + "/", delay, status
         self.posts = 0
         self.unanswered = 0
+        self.in_flight = 0  # POSTs received and not answered yet
         relay = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -24,6 +25,14 @@ class Relay:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if method == "POST":
                     relay.posts += 1
+                    relay.in_flight += 1
+                try:
+                    self._answer(method, body)
+                finally:
+                    if method == "POST":
+                        relay.in_flight -= 1
+
+            def _answer(self, method: str, body: bytes) -> None:
                 if relay.status is not None:
                     self.send_response(relay.status)
                     self.send_header("Content-Type", "application/json")

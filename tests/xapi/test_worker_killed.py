@@ -36,13 +36,14 @@ def start_worker(app, relay: Relay, lrs, log_path) -> subprocess.Popen:
                             env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def wait_for(condition, timeout: float, what: str) -> None:
+def wait_for(condition, timeout: float, what: str, log_path=None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.1)
-    raise AssertionError(f"waited {timeout} s for {what}")
+    tail = log_path.read_text(errors="replace")[-3000:] if log_path and log_path.exists() else ""
+    raise AssertionError(f"waited {timeout} s for {what}; outbox {outbox_counts()}\n{tail}")
 
 
 def outbox_counts() -> dict[str, int]:
@@ -64,8 +65,9 @@ def test_a_worker_killed_while_sending_resends_nothing_twice(app, db, lrs, queue
     with Relay(lrs.endpoint, delay=0.4) as relay:
         worker = start_worker(app, relay, lrs, log_path)
         try:
-            wait_for(lambda: len(lrs.statements()) >= 40, 60, "Ralph to hold 40 statements")
-            worker.send_signal(signal.SIGKILL)  # no goodbye: in the middle of a batch
+            wait_for(lambda: len(lrs.statements()) >= 40, 60, "Ralph to hold 40 statements", log_path)
+            wait_for(lambda: relay.in_flight > 0, 10, "a batch on its way", log_path)
+            worker.send_signal(signal.SIGKILL)  # no goodbye: in the middle of sending a batch
             worker.wait(10)
         finally:
             if worker.poll() is None:
@@ -77,7 +79,7 @@ def test_a_worker_killed_while_sending_resends_nothing_twice(app, db, lrs, queue
 
         worker = start_worker(app, relay, lrs, log_path)
         try:
-            wait_for(lambda: outbox_counts()["sent"] == TOTAL, 90, "every statement to be sent")
+            wait_for(lambda: outbox_counts()["sent"] == TOTAL, 90, "every statement to be sent", log_path)
         finally:
             worker.terminate()
             worker.wait(30)
