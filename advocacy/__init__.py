@@ -13,6 +13,7 @@ from advocacy.people import feature as people_feature
 from advocacy.reports import feature as reports_feature
 from advocacy.studio import feature as studio_feature
 from advocacy.webhooks import feature as webhooks_feature
+from advocacy.xapi import feature as xapi_feature
 
 # The one place the version lives (setup.cfg reads it; `flask version` prints it); CHANGELOG.md says
 # what each version changed.
@@ -21,7 +22,7 @@ __version__ = "0.2.0.dev0"
 # Lowest floor first. Each feature registers its own pages, commands, navigation, goal measures,
 # privacy parts and demo steps. (Names end in _feature: a bare `core` here would hide the package.)
 FEATURES = (core_feature, identity_feature, scim_feature, learning_feature, feed_feature, people_feature,
-            webhooks_feature, studio_feature, reports_feature, api_feature, main_feature)
+            webhooks_feature, studio_feature, xapi_feature, reports_feature, api_feature, main_feature)
 
 
 def create_app(config: dict | None = None) -> Flask:

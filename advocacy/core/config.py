@@ -179,6 +179,7 @@ def from_environment(instance_path: str) -> dict:
         "API_RATE_LIMIT": _str("API_RATE_LIMIT", "").strip() or "600 per minute",
         "API_WITHHOLD": _choices("API_WITHHOLD", API_WITHHOLDABLE),
         **_single_sign_on(),
+        **_learning_record_store(),
         "CONFIG_PROBLEMS": list(_problems),
     }
 
@@ -201,6 +202,42 @@ def _single_sign_on() -> dict:
         "SSO_MANAGER_CLAIM": _str("SSO_MANAGER_CLAIM", "manager_email").strip(),
         "PASSWORD_LOGIN": _bool("PASSWORD_LOGIN", True),
         "BREAK_GLASS_ADMINS": _list("BREAK_GLASS_ADMINS"),
+    }
+
+
+XAPI_ACTORS = ("mbox", "mbox_sha1sum", "account")
+XAPI_VERSIONS = ("1.0.3", "2.0.0")
+
+
+def _learning_record_store() -> dict:
+    """xAPI statements to the organisation's LRS (README, "Learning record store (xAPI)"): off
+    without an endpoint."""
+    endpoint = _str("XAPI_ENDPOINT", "").strip()
+    if endpoint:
+        endpoint = _url("XAPI_ENDPOINT", "", ("http", "https"), value=endpoint)
+        endpoint = endpoint if endpoint.endswith("/") else endpoint + "/"
+    actor = _str("XAPI_ACTOR", "mbox").strip().lower()
+    if actor not in XAPI_ACTORS:
+        _problems.append(f"XAPI_ACTOR={actor!r} is unknown: use {', '.join(XAPI_ACTORS)}")
+    homepage = _str("XAPI_ACCOUNT_HOMEPAGE", "").strip()
+    if homepage:
+        homepage = _url("XAPI_ACCOUNT_HOMEPAGE", "", ("http", "https"), value=homepage)
+    elif endpoint and actor == "account":
+        _problems.append("XAPI_ACTOR=account needs XAPI_ACCOUNT_HOMEPAGE (the company's home page, "
+                         "e.g. https://intranet.example.com)")
+    version = _str("XAPI_VERSION", "1.0.3").strip()
+    if version not in XAPI_VERSIONS:
+        _problems.append(f"XAPI_VERSION={version!r}: use 1.0.3 or 2.0.0")
+    return {
+        "XAPI_ENDPOINT": endpoint,
+        "XAPI_USERNAME": _str("XAPI_USERNAME", ""),
+        "XAPI_PASSWORD": _str("XAPI_PASSWORD", ""),
+        "XAPI_ACTOR": actor,
+        "XAPI_ACCOUNT_HOMEPAGE": homepage,
+        "XAPI_VERSION": version,
+        "XAPI_BATCH_SIZE": _int("XAPI_BATCH_SIZE", 50, minimum=1, maximum=500),
+        "XAPI_TIMEOUT": _int("XAPI_TIMEOUT", 10, minimum=1, maximum=120),
+        "XAPI_CLAIM_TIMEOUT": _int("XAPI_CLAIM_TIMEOUT", 300, minimum=1, maximum=86400),
     }
 
 

@@ -154,6 +154,8 @@ class Certification(Model):
     first_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     quiz_version_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_version.id", ondelete="SET NULL"))
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempt.id", ondelete="SET NULL"))
+    # When `certification.expired` was published for the current expires_at (a renewal clears it).
+    expiry_announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from advocacy.core import events
 from advocacy.core.audit import record
 from advocacy.core.db import db, insert_ignoring_conflict
 from advocacy.learning.models.policy import PolicyVersion
@@ -12,9 +13,13 @@ from advocacy.learning.models.progress import PolicyAcknowledgement
 
 
 def acknowledge_policy(user_id: int, policy: PolicyVersion, now: datetime) -> bool:
-    """True when this acknowledged it (a second tap finds it done)."""
-    return insert_ignoring_conflict(PolicyAcknowledgement, user_id=user_id, policy_version_id=policy.id,
-                                    acknowledged_at=now) == 1
+    """True when this acknowledged it (a second tap finds it done); publishes `policy.acknowledged`."""
+    created = insert_ignoring_conflict(PolicyAcknowledgement, user_id=user_id, policy_version_id=policy.id,
+                                       acknowledged_at=now) == 1
+    if created:
+        events.publish("policy.acknowledged", person_id=user_id, policy_version=policy.version,
+                       occurred_at=now.isoformat())
+    return created
 
 
 def publish_policy(author_id: int, title: str, summary: str, body: str, now: datetime) -> PolicyVersion:

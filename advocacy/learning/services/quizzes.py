@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from advocacy.core import events
 from advocacy.core.db import db, rows_changed
 from advocacy.learning.learner_view import load_courses
 from advocacy.learning.models.courses import Course
@@ -177,9 +178,27 @@ def close_if_late(attempt: Attempt, now: datetime) -> bool:
     if attempt.deadline is None or engine.in_time(attempt.deadline, now):
         return False
     closed_at = min(now, attempt.deadline + engine.GRACE)
-    _finish(attempt.id, submitted_at=closed_at, score=0.0, passed=False, timed_out=True, results=None)
-    db.session.refresh(attempt)
+    if _finish(attempt.id, submitted_at=closed_at, score=0.0, passed=False, timed_out=True, results=None):
+        db.session.refresh(attempt)
+        events.publish("quiz.attempt_finished", **attempt_payload(attempt))
+    else:
+        db.session.refresh(attempt)
     return True
+
+
+def attempt_payload(attempt: Attempt) -> dict:
+    """The `quiz.attempt_finished` payload of a finished attempt (course_version: the quiz version
+    number; score_scaled 0..1); also what `flask xapi backfill` rebuilds."""
+    course_slug, tier, number, language = db.session.execute(
+        select(Course.slug, Course.tier, QuizVersion.number, Quiz.language)
+        .join(Quiz, Quiz.course_id == Course.id).join(QuizVersion, QuizVersion.quiz_id == Quiz.id)
+        .where(QuizVersion.id == attempt.quiz_version_id)).one()
+    assert attempt.submitted_at is not None and attempt.score is not None
+    return dict(person_id=attempt.user_id, attempt_id=attempt.id, course_slug=course_slug, tier=tier,
+                course_version=number, language=language, score_scaled=round(attempt.score / 100, 4),
+                passed=bool(attempt.passed), timed_out=bool(attempt.timed_out),
+                started_at=attempt.started_at.isoformat(), finished_at=attempt.submitted_at.isoformat(),
+                occurred_at=attempt.submitted_at.isoformat())
 
 
 def close_late_attempt_of(user_id: int, course_id: int, now: datetime) -> None:
@@ -197,8 +216,11 @@ def submit_attempt(attempt: Attempt, form: dict[str, list[str]], now: datetime) 
     version = db.session.get_one(QuizVersion, attempt.quiz_version_id)
     results, score = engine.grade_attempt(attempt.items, questions_of(attempt), form)
     passed = engine.has_passed(score, version.pass_mark)
-    if _finish(attempt.id, submitted_at=now, score=score, passed=passed, results=results) and passed:
-        tier = db.session.scalars(select(Course.tier).where(Course.id == attempt.course_id)).one()
-        record_pass(attempt.user_id, tier, version, attempt.id, now)
+    if _finish(attempt.id, submitted_at=now, score=score, passed=passed, results=results):
+        db.session.refresh(attempt)
+        events.publish("quiz.attempt_finished", **attempt_payload(attempt))
+        if passed:
+            tier = db.session.scalars(select(Course.tier).where(Course.id == attempt.course_id)).one()
+            record_pass(attempt.user_id, tier, version, attempt.id, now)
     db.session.refresh(attempt)
     return attempt
