@@ -57,6 +57,10 @@ PAGES = [
     MainPage("quiz banks", "/studio/banks", who="admin"),
     MainPage("quiz bank", "/studio/banks/basic", who="admin"),
     MainPage("quiz bank item analysis", "/studio/banks/basic/analysis", who="admin"),
+    MainPage("webhooks", "/admin/webhooks", who="admin"),
+    MainPage("learning record store", "/admin/xapi", who="admin"),
+    MainPage("SCIM tokens", "/admin/scim", who="admin"),
+    MainPage("second factor", "/account/second-factor", who="employee"),
 ]
 
 
