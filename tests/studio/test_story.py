@@ -2,6 +2,8 @@
 reads it; four eyes; the version check; the loader's errors next to their fields."""
 import re
 
+import pytest
+
 from sqlalchemy import select
 
 from advocacy.core.db import db
@@ -191,6 +193,24 @@ def test_html_that_runs_or_loads_something_is_refused_next_to_the_text(client, w
         assert client.post("/studio/courses/basic/publish", data=dict(revision=revision("basic"))).status_code == 422
     login(client, world["employee"])
     assert "alert(1)" not in client.get("/courses/basic/lesson-1").text
+
+
+@pytest.mark.parametrize("payload", [
+    '<a href="&#106;avascript:alert(1)">x</a>',          # an entity in the scheme
+    '<a href="java&#9;script:alert(1)">x</a>',           # a tab browsers drop
+    '<a href=" JAVASCRIPT:alert(1)">x</a>',
+    '<a href="jav&#x0A;ascript:alert(1)">x</a>',
+    '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="">',
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    '<svg><animate onbegin="alert(1)"/></svg>',
+    '<details open ontoggle="alert(1)">x</details>',
+    '<a href="x" ONCLICK="alert(1)">x</a>',
+    '<form action="https://evil.example"><button>Go</button></form>',
+])
+def test_html_that_hides_a_script_from_a_simple_search_is_still_refused(payload):
+    from advocacy.studio.drafts import unsafe_html
+
+    assert unsafe_html({"en/x.md": f"+++\n+++\nText.\n\n{payload}\n"}), payload
 
 
 def test_the_shipped_lessons_pass_the_browser_html_rule():
