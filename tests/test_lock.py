@@ -45,3 +45,35 @@ def test_the_lock_pins_every_declared_dependency_with_hashes(lock, extras):
         assert requirement.specifier.contains(version, prereleases=True), (
             f"requirements/{lock}.txt pins {name}=={version}, which setup.cfg's {requirement} excludes: `make lock`")
     assert all(hashes for _, hashes in pins.values()), f"a pin without --hash in requirements/{lock}.txt"
+
+
+def test_every_package_the_app_imports_is_declared_for_the_runtime():
+    """A module the app imports from a distribution that only a test or peer extra brings (pydantic
+    came in with the peers, so a production install could not start) fails here."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions, requires
+
+    providers = packages_distributions()
+    declared_names = {canonicalize_name(r.name) for r in declared(())}
+    # What the declared runtime dependencies bring with them is there too (one level is enough here).
+    brought = set(declared_names)
+    for name in declared_names:
+        for line in requires(name) or []:
+            requirement = Requirement(line)
+            if not requirement.marker or requirement.marker.evaluate({"extra": ""}):
+                brought.add(canonicalize_name(requirement.name))
+    missing = set()
+    for path in (ROOT / "advocacy").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            modules = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                       else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                       else [])
+            for module in modules:
+                top = module.split(".")[0]
+                if top == "advocacy" or top in sys.stdlib_module_names:
+                    continue
+                distributions = {canonicalize_name(d) for d in providers.get(top, [top])}
+                if not distributions & brought:
+                    missing.add(f"{top} ({path.relative_to(ROOT)})")
+    assert not missing, "imported but not declared in setup.cfg install_requires: " + ", ".join(sorted(missing))
