@@ -89,6 +89,10 @@ def editor(slug: str, language: str, kind: str, number: int | None):
             abort(404)
         base = found[number - 1]
         kind = base.type
+        if len(base.answers) > ROWS or len(base.pairs) > ROWS:  # the form would drop the rest
+            flash(_("This question has more than %(n)d answers: edit it in the file, or import the file.", n=ROWS),
+                  "error")
+            return redirect(url_for("studio.quiz", slug=slug, language=language))
     if kind not in questions.KINDS:
         abort(404)
     form = QuestionForm()

@@ -170,3 +170,14 @@ ACCESS = [
 @pytest.mark.parametrize("row, role", cases(ACCESS))
 def test_access(client, world, row, role):
     check(client, world, row, role)
+
+
+def test_a_question_with_more_answers_than_the_form_holds_is_not_cut_short(client, world, author):
+    login(client, author)
+    _draft, files = drafts.current_files("advanced")
+    files["en/quiz.gift"] += "\nMany? {=a ~b ~c ~d ~e ~f ~g}\n"
+    drafts.save("advanced", 0, files, author)
+    db.session.commit()
+    response = client.get(f"{QUIZ}/3")
+    assert response.status_code == 302
+    assert "more than 6 answers" in client.get(QUIZ).text
