@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from advocacy.core import blobs
 from advocacy.core.web import add_nav_item
 from advocacy.learning.services import banks as bank_services
-from advocacy.studio import drafts, images, models  # noqa: F401  (models: their tables)
+from advocacy.studio import drafts, images, models, quiz_routes  # noqa: F401  (models: tables; quiz_routes: routes)
 from advocacy.studio.routes import bp
 
 

@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from advocacy.core.forms import Form
 from advocacy.learning.curriculum.frontmatter import SLUG_RE
 from advocacy.learning.tiers import TIERS
+from advocacy.studio.questions import ROWS
 
 SLUG = Regexp(SLUG_RE, message=_l("Use only a-z, 0-9 and single hyphens, e.g. reach-new-people."))
 
@@ -86,3 +87,28 @@ class SettingsForm(Form):
 
 class PreviewForm(Form):
     body = TextAreaField(validators=[Optional(), Length(max=200_000)])
+
+
+class QuestionForm(Revision):
+    """One question of a quiz file; ROWS answer rows, the empty ones ignored."""
+
+    title = StringField(_l("Name (for authors, optional)"), validators=[Length(max=200)])
+    text = TextAreaField(_l("Question"), validators=[Length(max=5000)])
+    general_feedback = TextAreaField(_l("General feedback (shown after a failed attempt)"),
+                                     validators=[Length(max=5000)])
+    several = SelectField(_l("Right answers"), choices=[("one", _l("One right answer")),
+                                                        ("several", _l("Several, with weights that add up to 100 %"))])
+    truth = SelectField(_l("The statement is"), choices=[("true", _l("True")), ("false", _l("False"))])
+    right_feedback = StringField(_l("Feedback for the right answer"), validators=[Length(max=2000)])
+    wrong_feedback = StringField(_l("Feedback for the wrong answer"), validators=[Length(max=2000)])
+
+
+ROW_FIELDS = {
+    "text": (_l("Answer"), 1000), "item": (_l("Item"), 1000), "weight": (_l("Weight (%)"), 10),
+    "feedback": (_l("Feedback for this answer"), 2000), "value": (_l("Number"), 40),
+    "tolerance": (_l("Give or take"), 40), "low": (_l("Or from"), 40), "high": (_l("to"), 40),
+}
+for _row in range(ROWS):
+    for _name, (_label, _max) in ROW_FIELDS.items():
+        setattr(QuestionForm, f"{'answer' if _name == 'text' else _name}_{_row}",
+                StringField(_label, validators=[Length(max=_max)]))
