@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from advocacy.identity.guards import role_required
 from advocacy.learning.banks.gift import GiftError, Question, question_to_dict
-from advocacy.learning.pages.banks import TYPE_LABELS, learner_preview
+from advocacy.core.pagination import page_number
+from advocacy.learning.pages.banks import PER_PAGE, TYPE_LABELS, learner_preview
 from advocacy.learning.services import banks as bank_services
 from advocacy.studio import drafts, questions
 from advocacy.studio.drafts import Conflict
@@ -48,7 +49,13 @@ def quiz(slug, language):
     dicts = [question_to_dict(q) for q in found]
     per_question, bank_cues, summary = bank_services.cues_of(dicts, draw_count(files))
     file_errors = [m for ms in drafts.check(slug, files).get(questions.quiz_path(language), {}).values() for m in ms]
-    return render_template("studio/quiz.html", slug=slug, language=language, questions=dicts,
+    # One page of questions at a time (the phone's page budget); numbers stay the file's own.
+    pages = max(1, -(-len(dicts) // PER_PAGE))
+    page = min(page_number(), pages)
+    first = (page - 1) * PER_PAGE
+    shown = list(range(first, min(first + PER_PAGE, len(dicts))))
+    return render_template("studio/quiz.html", slug=slug, language=language, questions=dicts, shown=shown,
+                           page=page, pages=pages,
                            previews=learner_preview(dicts), cues=per_question, bank_cues=bank_cues, summary=summary,
                            draw=draw_count(files), problems=problems, file_errors=file_errors,
                            type_labels=TYPE_LABELS, kinds=questions.KINDS, revision=revision_of(draft),

@@ -61,6 +61,9 @@ PAGES = [
     MainPage("learning record store", "/admin/xapi", who="admin"),
     MainPage("SCIM tokens", "/admin/scim", who="admin"),
     MainPage("second factor", "/account/second-factor", who="employee"),
+    MainPage("quiz questions in the Studio", "/studio/courses/basic/quiz/en", who="admin"),
+    MainPage("a quiz question in the Studio", "/studio/courses/basic/quiz/en/1", who="admin"),
+    MainPage("a new matching question", "/studio/courses/basic/quiz/en/new/matching", who="admin"),
 ]
 
 

@@ -4,6 +4,7 @@ every route by role; a save on an older revision is refused."""
 import pytest
 
 from advocacy.core.db import db
+from advocacy.learning.pages.banks import PER_PAGE
 from advocacy.learning.services import banks as bank_services
 from advocacy.studio import drafts
 
@@ -181,3 +182,19 @@ def test_a_question_with_more_answers_than_the_form_holds_is_not_cut_short(clien
     response = client.get(f"{QUIZ}/3")
     assert response.status_code == 302
     assert "more than 6 answers" in client.get(QUIZ).text
+
+
+def test_a_long_bank_is_listed_a_page_at_a_time_with_the_file_s_own_numbers(client, world, author):
+    login(client, author)
+    write_course(client)
+    for n in range(1, PER_PAGE + 3):
+        assert post(client, "web", "truefalse", text=f"Statement number {n}.", truth="true").status_code == 302
+    first = client.get("/studio/courses/web/quiz/en")
+    assert first.text.count('class="card bank-question"') == PER_PAGE
+    assert "Statement number 1." in first.text and "Page 1 of 2" in first.text
+    second = client.get("/studio/courses/web/quiz/en?page=2")
+    assert second.text.count('class="card bank-question"') == 2
+    last = PER_PAGE + 2
+    assert f"Statement number {last}." in second.text
+    assert f'href="/studio/courses/web/quiz/en/{last}"' in second.text  # edit links keep the file's numbers
+    assert client.get("/studio/courses/web/quiz/en?page=999999999999").status_code in (200, 404)
