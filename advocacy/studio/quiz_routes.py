@@ -6,9 +6,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from advocacy.core.pagination import page_number
 from advocacy.identity.guards import role_required
 from advocacy.learning.banks.gift import GiftError, Question, question_to_dict
-from advocacy.core.pagination import page_number
 from advocacy.learning.pages.banks import PER_PAGE, TYPE_LABELS, learner_preview
 from advocacy.learning.services import banks as bank_services
 from advocacy.studio import drafts, questions
