@@ -60,6 +60,18 @@ def test_a_rolled_back_change_takes_its_mail_with_it(app, db, outbox):
     assert rows() == [] and outbox == []
 
 
+def test_a_mail_after_a_rollback_in_the_same_session_is_still_sent_at_its_commit(app, db, outbox):
+    """The rolled-back transaction's batch goes with it (core/transaction.after_commit_batch): the
+    next transaction's mail is enqueued at its own commit, not left for the sweep."""
+    with app.test_request_context():
+        with pytest.raises(RuntimeError), unit_of_work():
+            mail(1)
+            raise RuntimeError("the change failed")
+        with unit_of_work():
+            mail(2)
+    assert [message["To"] for message in outbox] == ["person2@example.org"]
+
+
 def test_a_committed_mail_is_sent_with_date_message_id_and_an_html_alternative(app, db, outbox):
     with app.test_request_context(), unit_of_work():
         mail()

@@ -53,10 +53,9 @@ from advocacy.core import metrics, smtp
 from advocacy.core.clock import UTCDateTime, utcnow
 from advocacy.core.db import Model, db, rows_changed
 from advocacy.core.jobs import crontab, enqueue, job, periodic, queue_of
-from advocacy.core.transaction import after_commit
+from advocacy.core.transaction import after_commit_batch
 
 log = logging.getLogger("advocacy.mail")
-_PENDING = "advocacy.mail.pending"
 
 BATCH = 100                           # mails per delivery job (one SMTP connection)
 COMMIT_EVERY = 20                     # results stored this often: a killed worker resends at most this many
@@ -122,18 +121,11 @@ def send_mail(to: str, subject: str, body: str, headers: dict | None = None, lan
                      lang=(lang or str(get_locale() or "en"))[:5], message_id=make_msgid(domain=domain),
                      status="queued", created_at=now, next_attempt_at=now, attempts=0)
     db.session.add(row)
-    pending = db.session.info.get(_PENDING)
-    if pending is None:
-        pending = db.session.info[_PENDING] = []
-        session = db.session()
-        after_commit(lambda: _enqueue_delivery(session, pending))
-    pending.append(row)
+    after_commit_batch("mail.deliver", row, _enqueue_delivery)
     return row
 
 
-def _enqueue_delivery(session, rows: list[OutboxMail]) -> None:
-    if session.info.get(_PENDING) is rows:
-        del session.info[_PENDING]
+def _enqueue_delivery(rows: list[OutboxMail]) -> None:
     ids = [cast(tuple, inspect(row).identity)[0] for row in rows if inspect(row).identity]
     for start in range(0, len(ids), BATCH):
         # Enqueued outside any transaction now: `enqueue` would wait for a commit that has happened.

@@ -23,6 +23,7 @@ from advocacy.core.db import db
 
 log = logging.getLogger("advocacy.transaction")
 _AFTER_COMMIT = "advocacy.after_commit"
+_BATCHES = "advocacy.after_commit_batches"
 _WROTE = "advocacy.wrote"
 READING_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -30,6 +31,19 @@ READING_METHODS = ("GET", "HEAD", "OPTIONS")
 def after_commit(callback) -> None:
     """Run `callback()` once the current transaction commits (dropped if it rolls back)."""
     db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def after_commit_batch(key: str, item, flush) -> None:
+    """Add `item` to this transaction's batch named `key`; once the transaction commits,
+    `flush(items)` runs once with every item added (the rows to enqueue, say). Dropped, like
+    `after_commit`, when the transaction rolls back, so the next transaction starts a batch of
+    its own."""
+    batches = db.session.info.setdefault(_BATCHES, {})
+    batch = batches.get(key)
+    if batch is None:
+        batch = batches[key] = []
+        after_commit(lambda: flush(batch))
+    batch.append(item)
 
 
 @event.listens_for(Session, "after_flush")
@@ -48,6 +62,7 @@ def _run_after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint released: the data is not stored yet
         return
     callbacks = session.info.pop(_AFTER_COMMIT, [])
+    session.info.pop(_BATCHES, None)
     session.info.pop(_WROTE, None)
     for callback in callbacks:
         try:
@@ -61,6 +76,7 @@ def _drop_after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # back to a savepoint: what came before it still commits
         return
     session.info.pop(_AFTER_COMMIT, None)
+    session.info.pop(_BATCHES, None)
     session.info.pop(_WROTE, None)
 
 

@@ -38,12 +38,11 @@ from advocacy.core.db import db, rows_changed
 from advocacy.core.jobs import crontab, enqueue, job, periodic, queue_of
 from advocacy.core.mail import absolute_url, send_mail
 from advocacy.core.organisation import User, UserRole
-from advocacy.core.transaction import after_commit
+from advocacy.core.transaction import after_commit_batch
 from advocacy.webhooks.addresses import AddressRefused, check_resolved
 from advocacy.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger("advocacy.webhooks")
-_PENDING = "advocacy.webhooks.pending"
 
 # What an endpoint may subscribe to (the catalogue's names, core/events.py), in the order the form shows them.
 EVENT_TYPES = ("certification.earned", "certification.renewed", "certification.expired", "certification.revoked",
@@ -98,17 +97,10 @@ def add_delivery(endpoint: WebhookEndpoint, event_type: str, payload: dict[str, 
 
 
 def queue_after_commit(row: WebhookDelivery) -> None:
-    pending = db.session.info.get(_PENDING)
-    if pending is None:
-        pending = db.session.info[_PENDING] = []
-        session = db.session()
-        after_commit(lambda: _enqueue_deliveries(session, pending))
-    pending.append(row)
+    after_commit_batch("webhooks.deliver", row, _enqueue_deliveries)
 
 
-def _enqueue_deliveries(session, rows: list[WebhookDelivery]) -> None:
-    if session.info.get(_PENDING) is rows:
-        del session.info[_PENDING]
+def _enqueue_deliveries(rows: list[WebhookDelivery]) -> None:
     queue = queue_of()
     for row in rows:
         identity = inspect(row).identity

@@ -35,13 +35,12 @@ from advocacy.core.clock import utcnow
 from advocacy.core.db import db, insert_ignoring_conflict, rows_changed
 from advocacy.core.jobs import crontab, job, periodic, queue_of
 from advocacy.core.organisation import User
-from advocacy.core.transaction import after_commit
+from advocacy.core.transaction import after_commit_batch
 from advocacy.identity.scim.models import ScimUser
 from advocacy.xapi.models import XapiStatement
 from advocacy.xapi.statements import Person, Settings, build
 
 log = logging.getLogger("advocacy.xapi")
-_PENDING = "advocacy.xapi.pending"
 MAX_ATTEMPTS = 12
 SWEEP_GRACE = timedelta(minutes=2)
 STATEMENTS = Counter("advocacy_xapi_statements", "xAPI statements by outcome (sent, failed, retried).", ["outcome"])
@@ -84,16 +83,8 @@ def record(name: str, payload: dict[str, Any]) -> None:
 
 
 def deliver_after_commit() -> None:
-    if db.session.info.get(_PENDING):
-        return
-    db.session.info[_PENDING] = True
-    session = db.session()
-
-    def put() -> None:
-        session.info.pop(_PENDING, None)
-        put_on_queue()
-
-    after_commit(put)
+    """One delivery job after the commit, however many statements the transaction wrote."""
+    after_commit_batch("xapi.deliver", None, lambda _items: put_on_queue())
 
 
 def put_on_queue(delay: float | None = None) -> None:
