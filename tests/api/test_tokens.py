@@ -114,6 +114,7 @@ def test_admin_creates_sees_and_revokes_tokens(as_user, admin, db, api):
     listing = as_user(admin).get("/admin/api").get_data(as_text=True)
     assert "Warehouse 2" in listing and "read:feed, read:people" in listing and raw not in listing
     token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.name == "Warehouse 2"))
+    assert f'action="/admin/api/{token_id}/revoke"' in listing and "never" in listing  # revoke button, last used
     assert as_user(admin).post(f"/admin/api/{token_id}/revoke").status_code == 302
     assert api.get("/posts", token=raw).status_code == 401
     assert as_user(admin).post(f"/admin/api/{token_id}/revoke").status_code == 404  # revoked already
