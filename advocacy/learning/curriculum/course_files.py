@@ -23,7 +23,7 @@ from advocacy.core.db import db
 from advocacy.core.i18n import REFERENCE_LANGUAGE
 from advocacy.learning.curriculum.errors import ContentError
 from advocacy.learning.curriculum.loader import LanguageContent, read_content
-from advocacy.learning.curriculum.sync import SyncResult, sync_courses
+from advocacy.learning.curriculum.sync import SyncResult, kept_unless_errors, sync_courses
 from advocacy.learning.models.courses import Course
 from advocacy.learning.models.goals import Goal
 
@@ -82,17 +82,9 @@ def publish_course_files(slug: str, files: dict[str, str], user_id: int | None) 
         tree = _read(root, slug, result.errors) if not result.errors else {}
         if not result.errors:
             goals = {g.slug: g for g in db.session.scalars(select(Goal))}
-            savepoint = db.session.begin_nested()
-            try:
-                result.changed = sync_courses(tree, goals, utcnow(), result.errors, only=slug)
-            except Exception:
-                savepoint.rollback()
-                raise
-            if result.errors:
-                savepoint.rollback()
-                result.changed = 0
-            else:
-                savepoint.commit()
+            result.changed = kept_unless_errors(
+                lambda: sync_courses(tree, goals, utcnow(), result.errors, only=slug), result.errors)
+            if not result.errors:
                 course = db.session.scalar(select(Course).where(Course.slug == slug))
                 if course is not None:
                     course.edited_at, course.edited_by_id = utcnow(), user_id

@@ -57,23 +57,32 @@ def sync_content(root: Path, force: bool = False) -> SyncResult:
     if result.errors:
         return result
     now = utcnow()
+    left_alone = {} if force else browser_edited()
+    result.left_alone = [(slug, why) for slug, why in left_alone.items()]
+
+    def write() -> int:
+        goals = sync_goals(tree, now)
+        return (goals.changed + sync_policy(tree, result.errors)
+                + sync_courses(tree, goals.by_slug, now, result.errors, left_alone=set(left_alone)))
+
+    result.changed = kept_unless_errors(write, result.errors)
+    return result
+
+
+def kept_unless_errors(write, errors: list[ContentError]) -> int:
+    """Run `write()` (it returns how many things changed) in a savepoint that is kept only when
+    `errors` stayed empty; rolled back on an error or an exception. How many changed: 0 when rolled back."""
     savepoint = db.session.begin_nested()
     try:
-        goals = sync_goals(tree, now)
-        result.changed += goals.changed
-        result.changed += sync_policy(tree, result.errors)
-        left_alone = {} if force else browser_edited()
-        result.left_alone = [(slug, why) for slug, why in left_alone.items()]
-        result.changed += sync_courses(tree, goals.by_slug, now, result.errors, left_alone=set(left_alone))
+        changed = write()
     except Exception:
         savepoint.rollback()
         raise
-    if result.errors:
+    if errors:
         savepoint.rollback()
-        result.changed = 0
-    else:
-        savepoint.commit()
-    return result
+        return 0
+    savepoint.commit()
+    return changed
 
 
 def assign(obj, values: dict) -> int:
