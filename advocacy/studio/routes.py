@@ -65,6 +65,17 @@ def goal_choices() -> list[tuple[str, str]]:
                                                           .order_by(Goal.id))]
 
 
+def show_beside_fields(form, field_errors: dict[str, list[str]]) -> list[str]:
+    """The loader's messages for one file: each beside the form field it names; the rest (the
+    file as a whole, or a field this form does not show) returned for the top of the page."""
+    for name, messages in field_errors.items():
+        target = getattr(form, name, None) if name not in ("form", "revision") else None
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors or []) + messages
+    return [m for name, ms in field_errors.items() if getattr(form, name, None) is None or name == "form"
+            for m in ms]
+
+
 def conflict_message(error: Conflict) -> str:
     return _("This draft was changed by %(name)s at %(time)s since you opened it. Your text is kept "
              "below: compare, then save again.", name=error.by, time=error.at.strftime("%Y-%m-%d %H:%M UTC"))
@@ -251,13 +262,7 @@ def details(slug, language):
             meta = {k: english_meta.get(k) for k in ("tier", "order", "goals", "minutes")}
         course_form_from(meta, body, form)
         form.revision.data = revision_of(draft)
-    field_errors = drafts.check(slug, files).get(path, {})
-    for name, messages in field_errors.items():
-        target = getattr(form, name, None) if name not in ("form", "revision") else None
-        if target is not None and hasattr(target, "errors"):
-            target.errors = list(target.errors or []) + messages
-    others = [m for name, ms in field_errors.items() if getattr(form, name, None) is None or name == "form"
-              for m in ms]
+    others = show_beside_fields(form, drafts.check(slug, files).get(path, {}))
     return render_template("studio/details.html", slug=slug, language=language, form=form, conflict=conflict,
                            other_errors=others, english=english_meta, english_intro=english_body,
                            languages=languages()), status
@@ -325,13 +330,7 @@ def lesson(slug, lesson_slug, language):
         form.goals.data = list(english_meta.get("goals") or [])
         form.body.data = body
         form.revision.data = revision_of(draft)
-    field_errors = drafts.check(slug, files).get(path, {})
-    for name, messages in field_errors.items():
-        target = getattr(form, name, None) if name not in ("form", "revision") else None
-        if target is not None and hasattr(target, "errors"):
-            target.errors = list(target.errors or []) + messages
-    others = [m for name, ms in field_errors.items() if getattr(form, name, None) is None or name == "form"
-              for m in ms]
+    others = show_beside_fields(form, drafts.check(slug, files).get(path, {}))
     state = translation_states(slug, files, draft).get((lesson_slug, language))
     return render_template("studio/lesson.html", slug=slug, lesson_slug=lesson_slug, language=language, form=form,
                            conflict=conflict, preview=preview, other_errors=others, english=english_meta,
